@@ -1,0 +1,1 @@
+"""Tidings: social listening that runs in the company's own AWS account."""

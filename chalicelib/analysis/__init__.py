@@ -1,0 +1,1 @@
+"""Language and sentiment: small, offline and fast."""

@@ -1,0 +1,166 @@
+"""The nouns of Tidings as frozen values: watches, mentions, cursors, counters, poll jobs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from chalicelib.domain.keys import mention_key, short_hash
+
+SENTIMENTS = ("positive", "neutral", "negative", "unscored")
+WATCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One place a watch listens: a connector kind and, for some kinds, a target (a feed URL)."""
+
+    kind: str
+    target: str = ""
+
+    @property
+    def id(self) -> str:
+        """Stable name for the cursor: the kind alone, or the kind and a hash of the target."""
+        return f"{self.kind}:{short_hash(self.target)}" if self.target else self.kind
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "target": self.target} if self.target else {"kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What a company listens for: a query, where to look, and how long to keep what is found."""
+
+    id: str
+    name: str
+    query: str
+    sources: tuple[SourceRef, ...] = ()
+    retention_days: int = 365
+    enabled: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "query": self.query,
+            "sources": [s.to_dict() for s in self.sources],
+            "retention_days": self.retention_days,
+            "enabled": self.enabled,
+        }
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str = ""
+    handle: str = ""
+    url: str = ""
+    reach: int | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One post, comment or article, normalised to the same shape whatever its source."""
+
+    source: str
+    native_id: str
+    url: str
+    text: str
+    published_at: datetime
+    title: str = ""
+    author: Author = field(default_factory=Author)
+    language: str | None = None
+    engagement: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return mention_key(self.source, self.native_id)
+
+
+@dataclass(frozen=True)
+class WatchMention:
+    """A mention as stored for one watch that it matched, with what analysis found."""
+
+    watch_id: str
+    mention: Mention
+    language: str
+    sentiment: str
+    sentiment_score: float | None
+    matched_terms: tuple[str, ...]
+    status: str = "new"
+
+    @property
+    def id(self) -> str:
+        """Sort key and public id: time first so a watch's feed reads newest first."""
+        return mention_id(self.mention.published_at, self.mention.key)
+
+
+def mention_id(published_at: datetime, key: str) -> str:
+    return f"{published_at.astimezone(UTC):%Y%m%dT%H%M%SZ}.{key}"
+
+
+class Claim(Enum):
+    """What the conditional write of a mention decided."""
+
+    NEW = "new"  # first time stored: count it and alert
+    RETRY = "retry"  # stored earlier by this same delivery, which may not have finished
+    DUPLICATE = "duplicate"  # stored by another delivery: nothing to do
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a (watch, source) poll left off, and the health of that source for this watch."""
+
+    watch_id: str
+    source_id: str
+    position: Mapping[str, Any] = field(default_factory=dict)
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CounterKey:
+    """One hourly counter cell: watch x source x sentiment."""
+
+    watch_id: str
+    hour: datetime
+    source: str
+    sentiment: str
+
+
+@dataclass(frozen=True)
+class PollJob:
+    """A message on the poll queue: poll this source for this watch."""
+
+    watch_id: str
+    source: SourceRef
+    planned_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "watch_id": self.watch_id,
+            "source": self.source.to_dict(),
+            "planned_at": self.planned_at.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PollJob:
+        src = data["source"]
+        return cls(
+            watch_id=str(data["watch_id"]),
+            source=SourceRef(kind=str(src["kind"]), target=str(src.get("target", ""))),
+            planned_at=datetime.fromisoformat(str(data["planned_at"])),
+        )
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one poll of a source returned: mentions newer than the cursor, and the next cursor."""
+
+    mentions: tuple[Mention, ...]
+    cursor: Mapping[str, Any]
+    not_modified: bool = False

@@ -1,0 +1,122 @@
+"""One mention's way from a source to an alert: normalise, match, analyse, store, count, publish.
+
+At-least-once in, exactly-once effect: the conditional write of a mention is the one place that
+decides "new". Only what a delivery claims is counted and published, and a retried delivery
+that already finished its fan-out does nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.domain.matching import WatchMatcher
+from chalicelib.domain.models import Claim, CounterKey, Mention, Watch, WatchMention
+from chalicelib.domain.ports import (
+    Analyser,
+    CounterRepository,
+    DeliveryLog,
+    MentionPublisher,
+    MentionRepository,
+)
+from chalicelib.domain.text import plain_text
+
+COUNTER_RETENTION = timedelta(days=800)
+
+
+@dataclass
+class PipelineResult:
+    received: int = 0
+    unmatched: int = 0
+    duplicates: int = 0
+    new: list[WatchMention] = field(default_factory=list)
+
+
+def normalise(mention: Mention) -> Mention:
+    """Plain text, UTC time, trimmed fields: every later step sees one shape."""
+    published = mention.published_at
+    published = published.replace(tzinfo=UTC) if published.tzinfo is None else published
+    return replace(
+        mention,
+        text=plain_text(mention.text),
+        title=plain_text(mention.title),
+        url=mention.url.strip(),
+        published_at=published.astimezone(UTC),
+    )
+
+
+def hour_of(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        watches: Sequence[Watch],
+        mentions: MentionRepository,
+        counters: CounterRepository,
+        deliveries: DeliveryLog,
+        publisher: MentionPublisher,
+        analyser: Analyser,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._watches = {w.id: w for w in watches if w.enabled}
+        self._matcher = WatchMatcher(self._watches.values())
+        self._mentions = mentions
+        self._counters = counters
+        self._deliveries = deliveries
+        self._publisher = publisher
+        self._analyser = analyser
+        self._clock = clock
+
+    def process(self, mentions: Iterable[Mention], delivery_id: str) -> PipelineResult:
+        result = PipelineResult()
+        now = self._clock()
+        claimed: list[WatchMention] = []
+        retried: list[WatchMention] = []
+        for raw in mentions:
+            result.received += 1
+            mention = normalise(raw)
+            matches = self._matcher.match((mention.title, mention.text))
+            if not matches:
+                result.unmatched += 1
+                continue
+            language = self._analyser.language(mention)
+            body = f"{mention.title}\n{mention.text}".strip()
+            sentiment, score = self._analyser.sentiment(body, language)
+            for match in matches:
+                item = WatchMention(
+                    watch_id=match.watch_id,
+                    mention=mention,
+                    language=language,
+                    sentiment=sentiment,
+                    sentiment_score=score,
+                    matched_terms=match.terms,
+                )
+                retention = timedelta(days=self._watches[match.watch_id].retention_days)
+                outcome = self._mentions.claim(item, delivery_id, mention.published_at + retention)
+                if outcome is Claim.NEW:
+                    claimed.append(item)
+                elif outcome is Claim.RETRY:
+                    retried.append(item)
+                else:
+                    result.duplicates += 1
+        if retried:
+            # Stored by an earlier attempt of this very delivery: fan out unless it finished.
+            if self._deliveries.is_done(delivery_id):
+                result.duplicates += len(retried)
+            else:
+                claimed.extend(retried)
+        if claimed:
+            counts = Counter(
+                CounterKey(i.watch_id, hour_of(i.mention.published_at), i.mention.source, i.sentiment)
+                for i in claimed
+            )
+            self._counters.add(counts, now + COUNTER_RETENTION)
+            self._publisher.publish(claimed)
+            self._deliveries.mark_done(delivery_id)
+        result.new = claimed
+        return result

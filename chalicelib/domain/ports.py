@@ -1,0 +1,89 @@
+"""The interfaces the domain needs from the outside world; adapters live in store/, aws/, sources/."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from chalicelib.domain.models import (
+    Claim,
+    CounterKey,
+    Cursor,
+    FetchResult,
+    Mention,
+    PollJob,
+    SourceRef,
+    Watch,
+    WatchMention,
+)
+
+
+class WatchRepository(Protocol):
+    def list(self) -> list[Watch]: ...
+    def get(self, watch_id: str) -> Watch | None: ...
+    def put(self, watch: Watch) -> None: ...
+    def create(self, watch: Watch) -> bool:
+        """Store a new watch; False when the id is taken."""
+        ...
+
+    def delete(self, watch_id: str) -> bool: ...
+
+
+class MentionRepository(Protocol):
+    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claim:
+        """Store the mention unless it exists (one conditional write) and say which it was."""
+        ...
+
+    def feed(
+        self, watch_id: str, limit: int, after: str | None = None
+    ) -> tuple[list[WatchMention], str | None]:
+        """A watch's mentions newest first, and the cursor of the next page."""
+        ...
+
+    def get(self, watch_id: str, mention_id: str) -> WatchMention | None: ...
+
+
+class CounterRepository(Protocol):
+    def add(self, counts: Mapping[CounterKey, int], expires_at: datetime) -> None: ...
+    def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]: ...
+
+
+class CursorRepository(Protocol):
+    def get(self, watch_id: str, source_id: str) -> Cursor: ...
+    def advance(self, watch_id: str, source_id: str, position: Mapping[str, Any]) -> None: ...
+    def record_error(self, watch_id: str, source_id: str, error: str) -> None: ...
+    def for_watch(self, watch_id: str) -> list[Cursor]: ...
+
+
+class DeliveryLog(Protocol):
+    """Remembers which deliveries finished their fan-out, so a retry never counts or alerts twice."""
+
+    def is_done(self, delivery_id: str) -> bool: ...
+    def mark_done(self, delivery_id: str) -> None: ...
+
+
+class MentionPublisher(Protocol):
+    def publish(self, items: Sequence[WatchMention]) -> None: ...
+
+
+class JobQueue(Protocol):
+    def send(self, bodies: Sequence[Mapping[str, Any]]) -> None: ...
+
+
+class Connector(Protocol):
+    """A pull source: fetch what is new for a watch since the cursor."""
+
+    kind: str
+
+    def fetch(self, watch: Watch, source: SourceRef, cursor: Mapping[str, Any]) -> FetchResult: ...
+
+
+class Analyser(Protocol):
+    def language(self, mention: Mention) -> str: ...
+    def sentiment(self, text: str, language: str) -> tuple[str, float | None]: ...
+
+
+class AlertSink(Protocol):
+    def send(self, item: WatchMention) -> None: ...
+
