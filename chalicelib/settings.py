@@ -11,7 +11,7 @@ from functools import lru_cache
 class Settings:
     stage: str
     region: str
-    table_prefix: str
+    prefix: str
     poll_queue_url: str
     ingest_queue_url: str
     mentions_topic_arn: str
@@ -33,7 +33,19 @@ class Settings:
         return f"{self.parameter_prefix}/webhooks/{integration}/secret"
 
     def table_name(self, name: str) -> str:
-        return f"{self.table_prefix}{name}"
+        return f"{self.prefix}-{name}"
+
+    @property
+    def poll_queue_name(self) -> str:
+        return f"{self.prefix}-poll"
+
+    @property
+    def ingest_queue_name(self) -> str:
+        return f"{self.prefix}-ingest"
+
+    @property
+    def mentions_topic_name(self) -> str:
+        return f"{self.prefix}-mentions"
 
 
 def _env(name: str, default: str = "") -> str:
@@ -47,7 +59,7 @@ def get_settings() -> Settings:
     return Settings(
         stage=stage,
         region=_env("AWS_REGION") or _env("AWS_DEFAULT_REGION", "us-east-1"),
-        table_prefix=_env("TIDINGS_TABLE_PREFIX", f"tidings-{stage}-"),
+        prefix=_env("TIDINGS_PREFIX", f"tidings-{stage}"),
         poll_queue_url=_env("TIDINGS_POLL_QUEUE_URL"),
         ingest_queue_url=_env("TIDINGS_INGEST_QUEUE_URL"),
         mentions_topic_arn=_env("TIDINGS_MENTIONS_TOPIC_ARN"),

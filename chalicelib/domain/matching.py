@@ -33,7 +33,7 @@ def parse_terms(query: str) -> tuple[str, ...]:
     if query.count('"') % 2:
         raise QueryError(f"unclosed quote at position {query.rfind(chr(34))}")
     if not terms:
-        raise QueryError("the query has no terms: write a word or a \"phrase\"")
+        raise QueryError('the query has no terms: write a word or a "phrase"')
     return tuple(terms)
 
 

@@ -1,8 +1,9 @@
 """One mention's way from a source to an alert: normalise, match, analyse, store, count, publish.
 
 At-least-once in, exactly-once effect: the conditional write of a mention is the one place that
-decides "new". Only what a delivery claims is counted and published, and a retried delivery
-that already finished its fan-out does nothing twice.
+decides "new". Only what a delivery claims is published and counted. The counts are written in
+one transaction with the record that the delivery finished, so a retry of a delivery that failed
+half-way publishes what it had claimed and counts it once; one that finished does nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from chalicelib.domain.models import Claim, CounterKey, Mention, Watch, WatchMen
 from chalicelib.domain.ports import (
     Analyser,
     CounterRepository,
-    DeliveryLog,
     MentionPublisher,
     MentionRepository,
 )
@@ -58,7 +58,6 @@ class Pipeline:
         watches: Sequence[Watch],
         mentions: MentionRepository,
         counters: CounterRepository,
-        deliveries: DeliveryLog,
         publisher: MentionPublisher,
         analyser: Analyser,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -67,7 +66,6 @@ class Pipeline:
         self._matcher = WatchMatcher(self._watches.values())
         self._mentions = mentions
         self._counters = counters
-        self._deliveries = deliveries
         self._publisher = publisher
         self._analyser = analyser
         self._clock = clock
@@ -106,17 +104,18 @@ class Pipeline:
                     result.duplicates += 1
         if retried:
             # Stored by an earlier attempt of this very delivery: fan out unless it finished.
-            if self._deliveries.is_done(delivery_id):
+            if self._counters.delivery_finished(delivery_id):
                 result.duplicates += len(retried)
             else:
                 claimed.extend(retried)
         if claimed:
             counts = Counter(
-                CounterKey(i.watch_id, hour_of(i.mention.published_at), i.mention.source, i.sentiment)
+                CounterKey(
+                    i.watch_id, hour_of(i.mention.published_at), i.mention.source, i.sentiment
+                )
                 for i in claimed
             )
-            self._counters.add(counts, now + COUNTER_RETENTION)
             self._publisher.publish(claimed)
-            self._deliveries.mark_done(delivery_id)
+            self._counters.add(counts, now + COUNTER_RETENTION, delivery_id)
         result.new = claimed
         return result

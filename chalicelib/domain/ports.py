@@ -1,4 +1,4 @@
-"""The interfaces the domain needs from the outside world; adapters live in store/, aws/, sources/."""
+"""The interfaces the domain needs; adapters live in store/, aws/ and sources/."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from chalicelib.domain.models import (
     Cursor,
     FetchResult,
     Mention,
-    PollJob,
     SourceRef,
     Watch,
     WatchMention,
@@ -45,7 +44,12 @@ class MentionRepository(Protocol):
 
 
 class CounterRepository(Protocol):
-    def add(self, counts: Mapping[CounterKey, int], expires_at: datetime) -> None: ...
+    def add(self, counts: Mapping[CounterKey, int], expires_at: datetime, delivery_id: str) -> None:
+        """Add the counts and record the delivery as finished, atomically: a retry can tell
+        whether it was counted."""
+        ...
+
+    def delivery_finished(self, delivery_id: str) -> bool: ...
     def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]: ...
 
 
@@ -54,13 +58,6 @@ class CursorRepository(Protocol):
     def advance(self, watch_id: str, source_id: str, position: Mapping[str, Any]) -> None: ...
     def record_error(self, watch_id: str, source_id: str, error: str) -> None: ...
     def for_watch(self, watch_id: str) -> list[Cursor]: ...
-
-
-class DeliveryLog(Protocol):
-    """Remembers which deliveries finished their fan-out, so a retry never counts or alerts twice."""
-
-    def is_done(self, delivery_id: str) -> bool: ...
-    def mark_done(self, delivery_id: str) -> None: ...
 
 
 class MentionPublisher(Protocol):
@@ -86,4 +83,3 @@ class Analyser(Protocol):
 
 class AlertSink(Protocol):
     def send(self, item: WatchMention) -> None: ...
-

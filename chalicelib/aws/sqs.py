@@ -1,0 +1,27 @@
+"""Sending jobs to an SQS queue, ten to a request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from chalicelib.aws.clients import client
+from chalicelib.domain.iters import batched
+from chalicelib.errors import TransientError
+
+
+class SqsJobQueue:
+    def __init__(self, queue_url: str) -> None:
+        self._url = queue_url
+
+    def send(self, bodies: Sequence[Mapping[str, Any]]) -> None:
+        for chunk in batched(bodies, 10):
+            entries = [
+                {"Id": str(i), "MessageBody": json.dumps(body, separators=(",", ":"))}
+                for i, body in enumerate(chunk)
+            ]
+            response = client("sqs").send_message_batch(QueueUrl=self._url, Entries=entries)
+            if response.get("Failed"):
+                codes = sorted({f.get("Code", "?") for f in response["Failed"]})
+                raise TransientError(f"SQS refused {len(response['Failed'])} messages: {codes}")

@@ -1,0 +1,106 @@
+"""The `tidings` command: run the local stack; later issues add backfill, query tests, export."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chalicelib.local.config import LocalConfig
+
+DEFAULT_HOME = Path(".tidings")
+
+
+def _up(args: argparse.Namespace) -> int:
+    if not args.verbose:
+        # Before any module creates the Logger: the terminal shows alerts, not JSON logs.
+        os.environ.update({"POWERTOOLS_LOG_LEVEL": "ERROR", "POWERTOOLS_METRICS_DISABLED": "true"})
+    from chalicelib.errors import TidingsError
+    from chalicelib.local.config import parse_config, read_config, uses_demo_feed
+    from chalicelib.local.demo import DemoFeedServer
+    from chalicelib.local.stack import LocalStack
+
+    try:
+        raw = read_config(args.config)
+        demo = DemoFeedServer(float(raw.get("local", {}).get("demo_interval_s", 10)))
+        demo_url = demo.start().url if uses_demo_feed(raw) else ""
+        config = parse_config(raw, demo_url)
+    except TidingsError as error:
+        print(f"tidings: {error}", file=sys.stderr)
+        return 2
+    stack = LocalStack(home=args.home, persist=not args.in_memory)
+    stopping = False
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        print("Starting DynamoDB Local and moto's server…", flush=True)
+        stack.start()
+        stack.configure(config)
+        api = stack.serve_api(args.port or config.api_port)
+        _banner(config, api, demo_url)
+        stack.run(
+            args.interval or config.poll_interval_s, duration_s=args.duration, stop=lambda: stopping
+        )
+    except TidingsError as error:
+        print(f"tidings: {error}", file=sys.stderr)
+        return 1
+    finally:
+        print("Stopping…", flush=True)
+        stack.stop()
+        if demo_url:
+            demo.stop()
+    return 0
+
+
+def _banner(config: LocalConfig, api: str, demo_url: str) -> None:
+    from chalicelib.webhooks.signing import sign
+
+    lines = [
+        f"Tidings is listening. API: {api}  (try: curl {api}/watches)",
+        f"Watches: {', '.join(w.id for w in config.watches) or 'none'}",
+    ]
+    if demo_url:
+        lines.append(f"Demo feed: {demo_url} publishes a post every {config.demo_interval_s:g}s")
+    for name, secret in list(config.integrations.items())[:1]:
+        body = '{"id":"1","text":"Tidings looks great","published_at":"2026-01-01T00:00:00Z"}'
+        ts = int(time.time())
+        lines.append(
+            f"Webhook '{name}': POST {api}/webhooks/generic/{name} signed with its secret, e.g.\n"
+            f"  curl -X POST {api}/webhooks/generic/{name} -H 'Content-Type: application/json' "
+            f"-H 'X-Tidings-Timestamp: {ts}' -H 'X-Tidings-Signature: "
+            f"{sign(secret, ts, body.encode())}' -d '{body}'   (valid for 5 minutes)"
+        )
+    lines.append("Alerts print below. Ctrl-C stops everything.\n")
+    print("\n".join(lines), flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tidings", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    up = commands.add_parser("up", help="run Tidings locally on DynamoDB Local and moto")
+    up.add_argument("--config", type=Path, default=Path("config/demo.toml"))
+    up.add_argument("--home", type=Path, default=DEFAULT_HOME, help="local data and tools")
+    up.add_argument("--port", type=int, default=0, help="API port (default: from the config)")
+    up.add_argument("--interval", type=float, default=0, help="seconds between schedule ticks")
+    up.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
+    up.add_argument("--in-memory", action="store_true", help="keep no data between runs")
+    up.add_argument("--verbose", action="store_true", help="show the functions' JSON logs")
+    up.set_defaults(run=_up)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""One poll job: fetch what is new, run it through the pipeline, then move the cursor.
+
+The cursor moves only after the mentions are stored, so a crash in between refetches rather
+than loses. A permanent source failure (bad credentials, not a feed) is recorded on the cursor
+and acknowledged; a transient one is recorded and raised so the queue retries the job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.domain.models import PollJob
+from chalicelib.domain.pipeline import Pipeline, PipelineResult
+from chalicelib.domain.ports import Connector, CursorRepository, WatchRepository
+from chalicelib.errors import SourceError, TransientError
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    job: PollJob
+    result: PipelineResult | None = None
+    error: str | None = None
+    skipped: str | None = None
+
+
+def run_poll(
+    job: PollJob,
+    *,
+    delivery_id: str,
+    watches: WatchRepository,
+    cursors: CursorRepository,
+    connector: Connector,
+    pipeline: Pipeline,
+) -> PollOutcome:
+    watch = watches.get(job.watch_id)
+    if watch is None or not watch.enabled:
+        return PollOutcome(job, skipped="watch deleted or disabled")
+    if job.source not in watch.sources:
+        return PollOutcome(job, skipped="source no longer on the watch")
+    cursor = cursors.get(watch.id, job.source.id)
+    try:
+        fetched = connector.fetch(watch, job.source, cursor.position)
+    except SourceError as error:
+        cursors.record_error(watch.id, job.source.id, str(error))
+        if error.transient:
+            raise TransientError(str(error)) from error
+        return PollOutcome(job, error=str(error))
+    result = pipeline.process(fetched.mentions, delivery_id=delivery_id)
+    cursors.advance(watch.id, job.source.id, fetched.cursor)
+    return PollOutcome(job, result=result)

@@ -1,0 +1,1 @@
+"""Running Tidings on a laptop: real local services, no AWS account."""

@@ -1,0 +1,98 @@
+"""The composition root: builds the adapters once per process, from Settings.
+
+Imports of pynamodb, boto3 and requests happen here, on first use, not when `app` is
+imported: a cold start pays only for what the invoked function needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from chalicelib.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from chalicelib.domain.pipeline import Pipeline
+    from chalicelib.domain.ports import (
+        AlertSink,
+        Connector,
+        CounterRepository,
+        CursorRepository,
+        JobQueue,
+        MentionPublisher,
+        MentionRepository,
+        WatchRepository,
+    )
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    watches: WatchRepository
+    mentions: MentionRepository
+    counters: CounterRepository
+    cursors: CursorRepository
+    publisher: MentionPublisher
+    poll_queue: JobQueue
+    ingest_queue: JobQueue
+
+    def pipeline(self) -> Pipeline:
+        """A pipeline over the watches as they are now (one Query)."""
+        from chalicelib.analysis.basic import SourceHintAnalyser
+        from chalicelib.domain.pipeline import Pipeline
+
+        return Pipeline(
+            watches=self.watches.list(),
+            mentions=self.mentions,
+            counters=self.counters,
+            publisher=self.publisher,
+            analyser=SourceHintAnalyser(),
+        )
+
+    def connector(self, kind: str) -> Connector:
+        from chalicelib.sources.registry import connector_for
+
+        return connector_for(kind, self.settings)
+
+    def alert_sinks(self) -> list[AlertSink]:
+        from chalicelib.aws.secrets import get_secret
+        from chalicelib.notify.console import ConsoleSink
+        from chalicelib.notify.slack import SlackWebhookSink
+
+        sinks: list[AlertSink] = [ConsoleSink()]
+        url = get_secret(self.settings.slack_webhook_parameter)
+        if url:
+            sinks.append(SlackWebhookSink(url))
+        return sinks
+
+
+@cache
+def services() -> Services:
+    from chalicelib.aws.sns import SnsMentionPublisher
+    from chalicelib.aws.sqs import SqsJobQueue
+    from chalicelib.store import repositories as repo
+    from chalicelib.store.tables import bind
+
+    settings = get_settings()
+    bind(settings)
+    return Services(
+        settings=settings,
+        watches=repo.DynamoWatchRepository(),
+        mentions=repo.DynamoMentionRepository(),
+        counters=repo.DynamoCounterRepository(),
+        cursors=repo.DynamoCursorRepository(),
+        publisher=SnsMentionPublisher(settings.mentions_topic_arn),
+        poll_queue=SqsJobQueue(settings.poll_queue_url),
+        ingest_queue=SqsJobQueue(settings.ingest_queue_url),
+    )
+
+
+def reset() -> None:
+    """Forget cached settings, clients and services (the local stack and tests rewire them)."""
+    from chalicelib.aws import clients, secrets
+
+    services.cache_clear()
+    get_settings.cache_clear()
+    clients.client.cache_clear()
+    secrets.reset()

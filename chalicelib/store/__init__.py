@@ -1,0 +1,1 @@
+"""DynamoDB through PynamoDB: the only package that imports pynamodb."""

@@ -1,0 +1,276 @@
+"""Repositories: the domain's storage ports implemented on the PynamoDB models. Query and
+GetItem only; nothing here scans a table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.models import (
+    Author,
+    Claim,
+    CounterKey,
+    Cursor,
+    Mention,
+    SourceRef,
+    Watch,
+    WatchMention,
+)
+from chalicelib.store.tables import (
+    CounterModel,
+    CursorModel,
+    DeliveryModel,
+    MentionModel,
+    WatchModel,
+)
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+MAX_TRANSACTION_ITEMS = 100
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DynamoWatchRepository:
+    def list(self) -> list[Watch]:
+        return [_watch(m) for m in WatchModel.query("watch")]
+
+    def get(self, watch_id: str) -> Watch | None:
+        try:
+            return _watch(WatchModel.get("watch", watch_id))
+        except WatchModel.DoesNotExist:
+            return None
+
+    def put(self, watch: Watch) -> None:
+        _watch_model(watch).save()
+
+    def create(self, watch: Watch) -> bool:
+        try:
+            _watch_model(watch).save(condition=WatchModel.watch_id.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == CONDITION_FAILED:
+                return False
+            raise
+        return True
+
+    def delete(self, watch_id: str) -> bool:
+        try:
+            WatchModel("watch", watch_id).delete(condition=WatchModel.watch_id.exists())
+        except DeleteError as error:
+            if error.cause_response_code == CONDITION_FAILED:
+                return False
+            raise
+        return True
+
+
+def _watch_model(watch: Watch) -> WatchModel:
+    return WatchModel(
+        "watch",
+        watch.id,
+        name=watch.name,
+        query_text=watch.query,
+        sources=[s.to_dict() for s in watch.sources],
+        retention_days=watch.retention_days,
+        enabled=watch.enabled,
+        updated_at=_now(),
+    )
+
+
+def _watch(model: WatchModel) -> Watch:
+    return Watch(
+        id=model.watch_id,
+        name=model.name,
+        query=model.query_text,
+        sources=tuple(
+            SourceRef(kind=str(s["kind"]), target=str(s.get("target", ""))) for s in model.sources
+        ),
+        retention_days=int(model.retention_days),
+        enabled=bool(model.enabled),
+    )
+
+
+class DynamoMentionRepository:
+    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claim:
+        model = _mention_model(item, delivery_id, expires_at)
+        try:
+            model.save(condition=MentionModel.watch_id.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code != CONDITION_FAILED:
+                raise
+            stored = MentionModel.get(
+                item.watch_id, item.id, consistent_read=True, attributes_to_get=["claim"]
+            )
+            return Claim.RETRY if stored.claim == delivery_id else Claim.DUPLICATE
+        return Claim.NEW
+
+    def feed(
+        self, watch_id: str, limit: int, after: str | None = None
+    ) -> tuple[list[WatchMention], str | None]:
+        condition = MentionModel.mention_id < after if after else None
+        page = MentionModel.query(
+            watch_id, range_key_condition=condition, scan_index_forward=False, limit=limit
+        )
+        items = [_watch_mention(m) for m in page]
+        more = page.last_evaluated_key is not None and len(items) == limit
+        return items, (items[-1].id if more and items else None)
+
+    def get(self, watch_id: str, mention_id: str) -> WatchMention | None:
+        try:
+            return _watch_mention(MentionModel.get(watch_id, mention_id))
+        except MentionModel.DoesNotExist:
+            return None
+
+
+def _mention_model(item: WatchMention, delivery_id: str, expires_at: datetime) -> MentionModel:
+    m = item.mention
+    return MentionModel(
+        item.watch_id,
+        item.id,
+        key=m.key,
+        source=m.source,
+        native_id=m.native_id,
+        url=m.url,
+        title=m.title,
+        text=m.text,
+        published_at=m.published_at,
+        author_name=m.author.name,
+        author_handle=m.author.handle,
+        author_url=m.author.url,
+        author_reach=m.author.reach,
+        language=item.language,
+        source_language=m.language,
+        sentiment=item.sentiment,
+        sentiment_score=item.sentiment_score,
+        matched_terms=list(item.matched_terms),
+        engagement=dict(m.engagement),
+        status=item.status,
+        claim=delivery_id,
+        stored_at=_now(),
+        expires_at=expires_at,
+    )
+
+
+def _watch_mention(model: MentionModel) -> WatchMention:
+    mention = Mention(
+        source=model.source,
+        native_id=model.native_id,
+        url=model.url,
+        text=model.text,
+        title=model.title,
+        published_at=model.published_at,
+        author=Author(
+            name=model.author_name,
+            handle=model.author_handle,
+            url=model.author_url,
+            reach=int(model.author_reach) if model.author_reach is not None else None,
+        ),
+        language=model.source_language,
+        engagement={str(k): int(v) for k, v in (model.engagement or {}).items()},
+    )
+    return WatchMention(
+        watch_id=model.watch_id,
+        mention=mention,
+        language=model.language,
+        sentiment=model.sentiment,
+        sentiment_score=model.sentiment_score,
+        matched_terms=tuple(model.matched_terms or ()),
+        status=model.status,
+    )
+
+
+def counter_cell(key: CounterKey) -> str:
+    return f"H#{key.hour:%Y%m%d%H}#{key.source}#{key.sentiment}"
+
+
+def _counter_key(watch_id: str, cell: str) -> CounterKey:
+    _, hour, source, sentiment = cell.split("#", 3)
+    return CounterKey(
+        watch_id, datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=UTC), source, sentiment
+    )
+
+
+class DynamoCounterRepository:
+    """Hourly counters, one ADD per distinct cell, written in one transaction with the marker
+    that the delivery finished: a batch of N mentions costs a few writes, and never counts twice."""
+
+    def __init__(self, keep_deliveries_days: int = 14) -> None:
+        self._keep = timedelta(days=keep_deliveries_days)
+
+    def add(self, counts: Mapping[CounterKey, int], expires_at: datetime, delivery_id: str) -> None:
+        cells = list(counts.items())
+        for start in range(0, max(len(cells), 1), MAX_TRANSACTION_ITEMS - 1):
+            chunk = cells[start : start + MAX_TRANSACTION_ITEMS - 1]
+            last = start + MAX_TRANSACTION_ITEMS - 1 >= len(cells)
+            with TransactWrite(connection=_connection(CounterModel)) as transaction:
+                for key, n in chunk:
+                    transaction.update(
+                        CounterModel(key.watch_id, counter_cell(key)),
+                        actions=[
+                            CounterModel.total.add(n),
+                            CounterModel.expires_at.set(expires_at),
+                        ],
+                    )
+                if last:
+                    transaction.save(DeliveryModel(delivery_id, expires_at=_now() + self._keep))
+
+    def delivery_finished(self, delivery_id: str) -> bool:
+        try:
+            DeliveryModel.get(delivery_id, consistent_read=True)
+        except DeliveryModel.DoesNotExist:
+            return False
+        return True
+
+    def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]:
+        lo, hi = f"H#{start:%Y%m%d%H}", f"H#{end:%Y%m%d%H}#~"
+        return {
+            _counter_key(m.watch_id, m.cell): int(m.total)
+            for m in CounterModel.query(watch_id, CounterModel.cell.between(lo, hi))
+        }
+
+
+def _connection(model: type[Model]) -> Connection:
+    meta: Any = model.Meta
+    return Connection(region=meta.region, host=meta.host)
+
+
+class DynamoCursorRepository:
+    def get(self, watch_id: str, source_id: str) -> Cursor:
+        try:
+            return _cursor(CursorModel.get(watch_id, source_id, consistent_read=True))
+        except CursorModel.DoesNotExist:
+            return Cursor(watch_id=watch_id, source_id=source_id)
+
+    def advance(self, watch_id: str, source_id: str, position: Mapping[str, Any]) -> None:
+        CursorModel(watch_id, source_id).update(
+            actions=[
+                CursorModel.position.set(dict(position)),
+                CursorModel.last_success_at.set(_now()),
+                CursorModel.last_error.remove(),
+            ]
+        )
+
+    def record_error(self, watch_id: str, source_id: str, error: str) -> None:
+        CursorModel(watch_id, source_id).update(
+            actions=[CursorModel.last_error.set(error[:500]), CursorModel.last_error_at.set(_now())]
+        )
+
+    def for_watch(self, watch_id: str) -> list[Cursor]:
+        return [_cursor(m) for m in CursorModel.query(watch_id)]
+
+
+def _cursor(model: CursorModel) -> Cursor:
+    return Cursor(
+        watch_id=model.watch_id,
+        source_id=model.source_id,
+        position=model.position or {},
+        last_success_at=model.last_success_at,
+        last_error=model.last_error,
+        last_error_at=model.last_error_at,
+    )

@@ -1,0 +1,143 @@
+"""The tables, defined once. Infra builds the same key schemas; a test checks they agree.
+
+| table      | hash key   | range key   | serves                                              |
+|------------|------------|-------------|-----------------------------------------------------|
+| watches    | pk         | watch_id    | list / get a watch (one Query on pk="watch")        |
+| mentions   | watch_id   | mention_id  | is it new (conditional put), feed newest first,     |
+|            |            |             | one mention by id (GetItem); TTL expires_at         |
+| counters   | watch_id   | cell        | hourly counts H#yyyymmddhh#source#sentiment (ADD)   |
+| cursors    | watch_id   | source_id   | where a poll left off and the source's health       |
+| deliveries | delivery_id| -           | which deliveries finished their fan-out; TTL        |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+from chalicelib.settings import Settings
+
+
+class WatchModel(Model):
+    class Meta:
+        table_name = "watches"
+
+    pk = UnicodeAttribute(hash_key=True, default="watch")
+    watch_id = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    query_text = UnicodeAttribute(attr_name="query")
+    sources = JSONAttribute(default=list)
+    retention_days = NumberAttribute(default=365)
+    enabled = BooleanAttribute(default=True)
+    updated_at = UTCDateTimeAttribute()
+
+
+class MentionModel(Model):
+    class Meta:
+        table_name = "mentions"
+
+    watch_id = UnicodeAttribute(hash_key=True)
+    mention_id = UnicodeAttribute(range_key=True)
+    key = UnicodeAttribute()
+    source = UnicodeAttribute()
+    native_id = UnicodeAttribute()
+    url = UnicodeAttribute(default="")
+    title = UnicodeAttribute(default="")
+    text = UnicodeAttribute(default="")
+    published_at = UTCDateTimeAttribute()
+    author_name = UnicodeAttribute(default="")
+    author_handle = UnicodeAttribute(default="")
+    author_url = UnicodeAttribute(default="")
+    author_reach = NumberAttribute(null=True)
+    language = UnicodeAttribute()
+    source_language = UnicodeAttribute(null=True)
+    sentiment = UnicodeAttribute()
+    sentiment_score = NumberAttribute(null=True)
+    matched_terms = ListAttribute[str](default=list)
+    engagement = JSONAttribute(default=dict)
+    status = UnicodeAttribute(default="new")
+    claim = UnicodeAttribute()
+    stored_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class CounterModel(Model):
+    class Meta:
+        table_name = "counters"
+
+    watch_id = UnicodeAttribute(hash_key=True)
+    cell = UnicodeAttribute(range_key=True)
+    total = NumberAttribute(attr_name="count", default=0)
+    expires_at = TTLAttribute(null=True)
+
+
+class CursorModel(Model):
+    class Meta:
+        table_name = "cursors"
+
+    watch_id = UnicodeAttribute(hash_key=True)
+    source_id = UnicodeAttribute(range_key=True)
+    position = JSONAttribute(default=dict)
+    last_success_at = UTCDateTimeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    last_error_at = UTCDateTimeAttribute(null=True)
+
+
+class DeliveryModel(Model):
+    class Meta:
+        table_name = "deliveries"
+
+    delivery_id = UnicodeAttribute(hash_key=True)
+    expires_at = TTLAttribute()
+
+
+MODELS: dict[str, type[Model]] = {
+    "watches": WatchModel,
+    "mentions": MentionModel,
+    "counters": CounterModel,
+    "cursors": CursorModel,
+    "deliveries": DeliveryModel,
+}
+
+
+def bind(settings: Settings) -> None:
+    """Point every model at this stage's tables (and DynamoDB Local when configured)."""
+    for name, model in MODELS.items():
+        meta: Any = model.Meta
+        meta.table_name = settings.table_name(name)
+        meta.region = settings.region
+        meta.host = settings.dynamodb_endpoint
+        meta.billing_mode = "PAY_PER_REQUEST"
+        model._connection = None
+
+
+def create_tables(settings: Settings) -> None:
+    """Create missing tables with TTL on: used by the local stack and the tests."""
+    bind(settings)
+    for model in MODELS.values():
+        if not model.exists():
+            model.create_table(wait=True)
+        if "expires_at" in model.get_attributes():
+            _enable_ttl(model)
+
+
+def _enable_ttl(model: type[Model]) -> None:
+    connection: Any = model._get_connection().connection
+    client = connection.client
+    table = model.Meta.table_name
+    status = client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    if status.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
+        client.update_time_to_live(
+            TableName=table,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+        )

@@ -1,0 +1,1 @@
+"""Push platforms: verify the request, answer handshakes, parse bodies into Mentions."""

@@ -1,0 +1,107 @@
+"""In-memory stand-ins for the storage and messaging ports: unit tests only."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.models import Claim, CounterKey, Cursor, Watch, WatchMention
+
+
+class MemoryWatches:
+    def __init__(self, *watches: Watch) -> None:
+        self.items = {w.id: w for w in watches}
+
+    def list(self) -> list[Watch]:
+        return sorted(self.items.values(), key=lambda w: w.id)
+
+    def get(self, watch_id: str) -> Watch | None:
+        return self.items.get(watch_id)
+
+    def put(self, watch: Watch) -> None:
+        self.items[watch.id] = watch
+
+    def create(self, watch: Watch) -> bool:
+        if watch.id in self.items:
+            return False
+        self.items[watch.id] = watch
+        return True
+
+    def delete(self, watch_id: str) -> bool:
+        return self.items.pop(watch_id, None) is not None
+
+
+class MemoryMentions:
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], tuple[WatchMention, str]] = {}
+
+    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claim:
+        key = (item.watch_id, item.id)
+        if key in self.items:
+            return Claim.RETRY if self.items[key][1] == delivery_id else Claim.DUPLICATE
+        self.items[key] = (item, delivery_id)
+        return Claim.NEW
+
+    def feed(
+        self, watch_id: str, limit: int, after: str | None = None
+    ) -> tuple[list[WatchMention], str | None]:
+        ids = sorted((k[1] for k in self.items if k[0] == watch_id), reverse=True)
+        ids = [i for i in ids if after is None or i < after]
+        page = [self.items[(watch_id, i)][0] for i in ids[:limit]]
+        return page, (page[-1].id if len(ids) > limit else None)
+
+    def get(self, watch_id: str, mention_id: str) -> WatchMention | None:
+        found = self.items.get((watch_id, mention_id))
+        return found[0] if found else None
+
+
+class MemoryCounters:
+    def __init__(self) -> None:
+        self.counts: Counter[CounterKey] = Counter()
+        self.calls = 0
+        self.finished: set[str] = set()
+
+    def add(self, counts: Mapping[CounterKey, int], expires_at: datetime, delivery_id: str) -> None:
+        self.calls += 1
+        self.counts.update(counts)
+        self.finished.add(delivery_id)
+
+    def delivery_finished(self, delivery_id: str) -> bool:
+        return delivery_id in self.finished
+
+    def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]:
+        return {k: v for k, v in self.counts.items() if k.watch_id == watch_id}
+
+
+class MemoryCursors:
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], Cursor] = {}
+
+    def get(self, watch_id: str, source_id: str) -> Cursor:
+        return self.items.get((watch_id, source_id), Cursor(watch_id, source_id))
+
+    def advance(self, watch_id: str, source_id: str, position: Mapping[str, Any]) -> None:
+        self.items[(watch_id, source_id)] = Cursor(watch_id, source_id, dict(position))
+
+    def record_error(self, watch_id: str, source_id: str, error: str) -> None:
+        old = self.get(watch_id, source_id)
+        self.items[(watch_id, source_id)] = Cursor(
+            watch_id, source_id, old.position, old.last_success_at, error
+        )
+
+    def for_watch(self, watch_id: str) -> list[Cursor]:
+        return [c for k, c in self.items.items() if k[0] == watch_id]
+
+
+class MemoryPublisher:
+    def __init__(self, fail_times: int = 0) -> None:
+        self.published: list[WatchMention] = []
+        self._fail_times = fail_times
+
+    def publish(self, items: Sequence[WatchMention]) -> None:
+        if self._fail_times:
+            self._fail_times -= 1
+            raise ConnectionError("SNS unavailable")
+        self.published.extend(items)
