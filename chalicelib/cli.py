@@ -61,6 +61,7 @@ def _up(args: argparse.Namespace) -> int:
         stack.stop()
         if demo_url:
             demo.stop()
+        print("Stopped.", flush=True)
     return 0
 
 

@@ -58,6 +58,9 @@ class LocalStack:
             self.home, db_path=self.home / "data" if self.persist else None
         )
         self.moto = MotoServer().start()
+        self.say(
+            f"DynamoDB Local on {self.dynamodb.endpoint}, moto's server on {self.moto.endpoint}"
+        )
         return self.attach(self.dynamodb.endpoint, self.moto.endpoint)
 
     def attach(
