@@ -132,10 +132,7 @@ class LocalStack:
         svc = services()
         for watch in svc.watches.list():
             for cursor in svc.cursors.for_watch(watch.id):
-                failing = cursor.last_error is not None and (
-                    cursor.last_success_at is None
-                    or (cursor.last_error_at or cursor.last_success_at) >= cursor.last_success_at
-                )
+                failing = cursor.last_error is not None  # a success clears it
                 state = self._states.setdefault((watch.id, cursor.source_id), SourceState())
                 if failing and state.error != cursor.last_error:
                     self.say(f"✗ {watch.id} · {cursor.last_error}")

@@ -1,0 +1,87 @@
+"""What the stored data promises: retention by TTL, hourly counters, filterable alerts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from chalice.test import Client
+
+from chalicelib.aws.clients import client
+from chalicelib.local.stack import LocalStack
+from chalicelib.services import services
+from chalicelib.store.tables import MentionModel
+from tests.integration.test_end_to_end import create_watch, signed
+
+pytestmark = pytest.mark.integration
+
+
+def post_mention(api: Client, native_id: str, text: str, published: str) -> None:
+    body = json.dumps({"id": native_id, "text": text, "published_at": published}).encode()
+    response = api.http.post("/webhooks/generic/zap", headers=signed(body), body=body)
+    assert response.status_code == 202, response.body
+
+
+def test_mentions_expire_after_their_watchs_retention(stack: LocalStack, api: Client) -> None:
+    create_watch(api, id="short", query="Acme", retention_days=30)
+
+    post_mention(api, "1", "Acme is fine", "2026-11-21T10:00:00Z")
+    stack.drain()
+
+    (item,) = MentionModel.query("short")
+    assert item.expires_at == datetime(2026, 12, 21, 10, 0, tzinfo=UTC)
+    dynamodb = MentionModel._get_connection().connection.client
+    ttl = dynamodb.describe_time_to_live(TableName=MentionModel.Meta.table_name)
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
+
+
+def test_hourly_counters_add_up_by_source_and_sentiment(stack: LocalStack, api: Client) -> None:
+    create_watch(api, id="acme", query="Acme")
+
+    post_mention(api, "1", "Acme one", "2026-11-21T10:05:00Z")
+    post_mention(api, "2", "Acme two", "2026-11-21T10:55:00Z")
+    post_mention(api, "3", "Acme three", "2026-11-21T11:01:00Z")
+    post_mention(api, "3", "Acme three", "2026-11-21T11:01:00Z")  # redelivered
+    stack.drain()
+
+    hours = services().counters.hourly(
+        "acme", datetime(2026, 11, 21, 0, tzinfo=UTC), datetime(2026, 11, 21, 23, tzinfo=UTC)
+    )
+    assert {(k.hour.hour, k.source, k.sentiment): n for k, n in hours.items()} == {
+        (10, "zap", "unscored"): 2,
+        (11, "zap", "unscored"): 1,
+    }
+
+
+def test_subscribers_can_filter_alerts_by_watch(stack: LocalStack, api: Client) -> None:
+    assert stack.resources is not None
+    sqs, sns = client("sqs"), client("sns")
+    queue_url = sqs.create_queue(QueueName=f"{services().settings.prefix}-only-rival")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    sns.subscribe(
+        TopicArn=stack.resources.mentions_topic_arn,
+        Protocol="sqs",
+        Endpoint=queue_arn,
+        Attributes={"FilterPolicy": json.dumps({"watch": ["rival"]}), "RawMessageDelivery": "true"},
+    )
+    create_watch(api, id="acme", query="Acme")
+    create_watch(api, id="rival", query="Globex")
+
+    post_mention(api, "1", "Acme is fast", "2026-11-21T10:00:00Z")
+    post_mention(api, "2", "Globex is slow", "2026-11-21T10:01:00Z")
+    stack.drain()
+
+    received = sqs.receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+    ).get("Messages", [])
+    assert [json.loads(m["Body"])["text"] for m in received] == ["Globex is slow"]
+    attributes = {k: v["StringValue"] for k, v in received[0]["MessageAttributes"].items()}
+    assert attributes == {
+        "watch": "rival",
+        "source": "zap",
+        "sentiment": "unscored",
+        "language": "und",
+    }
