@@ -23,7 +23,7 @@ def watch_from_input(
     if unknown:
         raise ValidationError(f"unknown fields: {', '.join(unknown)}")
     wid = watch_id or data.get("id")
-    if not isinstance(wid, str) or not WATCH_ID.match(wid):
+    if not isinstance(wid, str) or not WATCH_ID.fullmatch(wid):
         raise ValidationError(
             "id must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit"
         )

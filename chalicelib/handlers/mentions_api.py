@@ -20,7 +20,7 @@ MENTION_ID = re.compile(r"^\d{8}T\d{6}Z\.[a-z2-7]{20}$")
 def list_mentions(watch_id: str) -> dict[str, Any]:
     limit = int_param(bp, "limit", 25, 1, 100)
     after = query_param(bp, "cursor")
-    if after is not None and not MENTION_ID.match(after):
+    if after is not None and not MENTION_ID.fullmatch(after):
         raise invalid("cursor is not one this API gave out")
     svc = services()
     if svc.watches.get(watch_id) is None:
@@ -31,7 +31,9 @@ def list_mentions(watch_id: str) -> dict[str, Any]:
 
 @bp.route("/watches/{watch_id}/mentions/{mention_id}", methods=["GET"])
 def get_mention(watch_id: str, mention_id: str) -> dict[str, Any]:
-    item = services().mentions.get(watch_id, mention_id) if MENTION_ID.match(mention_id) else None
+    item = (
+        services().mentions.get(watch_id, mention_id) if MENTION_ID.fullmatch(mention_id) else None
+    )
     if item is None:
         raise NotFoundError(f"no mention {mention_id!r} for watch {watch_id!r}")
     return watch_mention_to_dict(item)

@@ -38,7 +38,7 @@ def generic_webhook(integration: str) -> Response:
         return _refuse(413, "body too large", integration)
     secret = (
         get_secret(svc.settings.webhook_secret_parameter(integration))
-        if INTEGRATION.match(integration)
+        if INTEGRATION.fullmatch(integration)
         else None
     )
     if secret is None:

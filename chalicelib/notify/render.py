@@ -55,7 +55,7 @@ def as_slack(item: WatchMention) -> dict[str, Any]:
         f"{item.sentiment} · matched {_escape(', '.join(item.matched_terms))}"
     )
     return {
-        "text": headline(item),
+        "text": _escape(headline(item)),
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": body[:2900]}},
             {"type": "context", "elements": [{"type": "mrkdwn", "text": context[:2900]}]},

@@ -22,11 +22,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from requests.exceptions import InvalidSchema, InvalidURL, MissingSchema
 
 from chalicelib.errors import SourceError
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import count_for_source, logger
 from chalicelib.settings import Settings
 
 USER_AGENT = "Tidings/0.1 (+https://github.com/tidings)"
@@ -145,7 +144,7 @@ class HttpClient:
         self, url: str, params: Params | None, headers: Mapping[str, str] | None
     ) -> HttpResponse:
         """One attempt, body read in full (bounded) so a stalled body counts as a failure too."""
-        _count_request(self.source)
+        count_for_source("SourceRequests", self.source)
         with self._session.get(
             url,
             params=dict(params or {}),
@@ -218,15 +217,3 @@ def _status_line(status: int) -> str:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
         return str(status)
-
-
-def _count_request(source: str) -> None:
-    """One `SourceRequests` count per attempt, with its own `source` dimension."""
-    with single_metric(
-        name="SourceRequests",
-        unit=MetricUnit.Count,
-        value=1,
-        namespace=metrics.namespace,
-        default_dimensions={"source": source},
-    ):
-        pass  # written when the block closes

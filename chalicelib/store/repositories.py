@@ -114,12 +114,15 @@ class DynamoMentionRepository:
         self, watch_id: str, limit: int, after: str | None = None
     ) -> tuple[list[WatchMention], str | None]:
         condition = MentionModel.mention_id < after if after else None
+        # One more than asked: whether it exists says if there is a next page, so the last
+        # page never offers a cursor to an empty one.
         page = MentionModel.query(
-            watch_id, range_key_condition=condition, scan_index_forward=False, limit=limit
+            watch_id, range_key_condition=condition, scan_index_forward=False, limit=limit + 1
         )
         items = [_watch_mention(m) for m in page]
-        more = page.last_evaluated_key is not None and len(items) == limit
-        return items, (items[-1].id if more and items else None)
+        more = len(items) > limit
+        items = items[:limit]
+        return items, (items[-1].id if more else None)
 
     def get(self, watch_id: str, mention_id: str) -> WatchMention | None:
         try:

@@ -32,7 +32,7 @@ def parse_mention(body: bytes, integration: str) -> Mention:
     native_id = _string(data, "id", required=True, limit=200)
     text = _string(data, "text", required=True, limit=40_000)
     source = _string(data, "source") or integration
-    if not SOURCE_NAME.match(source):
+    if not SOURCE_NAME.fullmatch(source):
         raise ValidationError("source must be lowercase letters, digits, '.', '_' or '-'")
     published = _string(data, "published_at", required=True)
     try:

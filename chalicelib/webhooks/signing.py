@@ -40,8 +40,10 @@ def verify(
         raise SignatureError("X-Tidings-Timestamp must be unix seconds") from error
     if abs(now - timestamp) > max_age_s:
         raise SignatureError(f"timestamp is outside the {max_age_s // 60}-minute window")
-    expected = sign(secret, timestamp, body)
-    candidates = [part.strip() for part in signature_header.split(",")]
+    expected = sign(secret, timestamp, body).encode()
+    candidates = [
+        part.strip().encode("utf-8", "surrogateescape") for part in signature_header.split(",")
+    ]
     if not any(hmac.compare_digest(expected, c) for c in candidates):
         raise SignatureError("signature does not match")
     return timestamp
