@@ -1,4 +1,4 @@
-"""The `tidings` command: run the local stack; later issues add backfill, query tests, export."""
+"""`tidings up`: the whole of Tidings on this machine, on DynamoDB Local and moto's server."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -87,9 +86,7 @@ def _banner(config: LocalConfig, api: str, demo_url: str) -> None:
     print("\n".join(lines), flush=True)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tidings", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     up = commands.add_parser("up", help="run Tidings locally on DynamoDB Local and moto")
     up.add_argument("--config", type=Path, default=Path("config/demo.toml"))
     up.add_argument("--home", type=Path, default=DEFAULT_HOME, help="local data and tools")
@@ -99,9 +96,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     up.add_argument("--in-memory", action="store_true", help="keep no data between runs")
     up.add_argument("--verbose", action="store_true", help="show the functions' JSON logs")
     up.set_defaults(run=_up)
-    args = parser.parse_args(argv)
-    return int(args.run(args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
