@@ -3,10 +3,11 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+INFRA  := $(VENV)/.installed-infra
 STAGE  ?= dev
 CONFIG ?= config/demo.toml
 
-.PHONY: up test lint typecheck unit integration requirements bench clean
+.PHONY: up test lint typecheck unit integration requirements bench clean synth bootstrap deploy destroy
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Tidings needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -15,12 +16,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e . --group dev
 	@touch $(STAMP)
 
+# The CDK libraries only the infra tests and deploys need: `make up` does without them.
+$(INFRA): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e . --group dev --group infra
+	@touch $(INFRA)
+
 ## Run Tidings locally: DynamoDB Local + moto's server + the API + the schedule, with the demo watches.
 up: $(STAMP)
 	$(BIN)/tidings up --config $(CONFIG)
 
 ## Lint, type-check and run every test (unit, then integration against DynamoDB Local and moto).
-test: $(STAMP)
+test: $(INFRA)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -34,6 +40,22 @@ typecheck: $(STAMP)
 
 requirements: $(STAMP)
 	$(BIN)/python scripts/sync_requirements.py
+
+## AWS: `make deploy STAGE=prod` (needs AWS credentials, node and npm; see README "Deploying to AWS").
+CDK := cd infra && npx --yes aws-cdk@2
+CDK_CONTEXT := -c stage=$(STAGE) $(if $(OPS_EMAILS),-c ops_emails=$(OPS_EMAILS)) $(if $(ALERT_EMAILS),-c alert_emails=$(ALERT_EMAILS)) $(if $(INTEGRATIONS),-c webhook_integrations=$(INTEGRATIONS))
+
+synth: $(INFRA)
+	$(CDK) synth $(CDK_CONTEXT) --quiet
+
+bootstrap: $(INFRA)
+	$(CDK) bootstrap $(CDK_CONTEXT)
+
+deploy: $(INFRA)
+	$(CDK) deploy $(CDK_CONTEXT)
+
+destroy: $(INFRA)
+	$(CDK) destroy $(CDK_CONTEXT)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

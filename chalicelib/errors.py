@@ -22,10 +22,14 @@ class PermanentError(TidingsError):
 class SourceError(TidingsError):
     """A source failed; wraps the cause with the source's name for logs and health."""
 
-    def __init__(self, source: str, message: str, *, transient: bool) -> None:
+    def __init__(
+        self, source: str, message: str, *, transient: bool, reason: str | None = None
+    ) -> None:
         super().__init__(f"{source}: {message}")
         self.source = source
         self.transient = transient
+        # For health: transient, permanent, credentials (missing or rejected) or budget.
+        self.reason = reason or ("transient" if transient else "permanent")
 
 
 class ValidationError(TidingsError):

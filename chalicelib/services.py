@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.pipeline import Pipeline
     from chalicelib.domain.ports import (
         AlertSink,
+        Analyser,
         Connector,
         CounterRepository,
         CursorRepository,
@@ -39,7 +40,6 @@ class Services:
 
     def pipeline(self) -> Pipeline:
         """A pipeline over the watches as they are now (one Query)."""
-        from chalicelib.analysis.basic import SourceHintAnalyser
         from chalicelib.domain.pipeline import Pipeline
 
         return Pipeline(
@@ -47,8 +47,20 @@ class Services:
             mentions=self.mentions,
             counters=self.counters,
             publisher=self.publisher,
-            analyser=SourceHintAnalyser(),
+            analyser=self.analyser(),
         )
+
+    def analyser(self) -> Analyser:
+        """Builtin language, sentiment and reach; Comprehend for other languages when the
+        deployment switches it on (TIDINGS_SENTIMENT_BACKEND=comprehend)."""
+        from chalicelib.analysis.analyser import BuiltinAnalyser
+
+        fallback = None
+        if self.settings.sentiment_backend == "comprehend":
+            from chalicelib.aws.comprehend import ComprehendClient
+
+            fallback = ComprehendClient()
+        return BuiltinAnalyser(self.settings.influencer_reach, fallback)
 
     def connector(self, kind: str) -> Connector:
         from chalicelib.sources.registry import connector_for

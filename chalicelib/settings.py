@@ -24,6 +24,54 @@ class Settings:
     webhook_max_body_bytes: int
     retention_days: int
     hackernews_url: str
+    reddit_url: str
+    reddit_auth_url: str
+    reddit_public_url: str
+    mastodon_scheme: str
+    bluesky_url: str
+    stackexchange_url: str
+    github_url: str
+    github_graphql_url: str
+    # YouTube, X and the App Store (defaults so tests can build Settings without them)
+    youtube_url: str = "https://www.googleapis.com/youtube/v3"
+    x_url: str = "https://api.x.com/2"
+    appstore_url: str = "https://itunes.apple.com"
+    youtube_daily_quota_units: int = 10000
+    x_monthly_reads_per_watch: int = 10000
+    # Platform webhooks: the WebSub hub, and this API's public URL (the hub's callback)
+    websub_hub_url: str = "https://pubsubhubbub.appspot.com/subscribe"
+    public_base_url: str = ""
+    # Analysis: "comprehend" sends languages the builtin analyser cannot score to Amazon
+    # Comprehend (paid, per deployment); reach at or above influencer_reach flags an influencer.
+    sentiment_backend: str = "builtin"
+    influencer_reach: float = 70.0
+
+    @property
+    def meta_app_secret_parameter(self) -> str:
+        return f"{self.parameter_prefix}/webhooks/meta/app-secret"
+
+    @property
+    def meta_verify_token_parameter(self) -> str:
+        return f"{self.parameter_prefix}/webhooks/meta/verify-token"
+
+    @property
+    def x_consumer_secret_parameter(self) -> str:
+        return f"{self.parameter_prefix}/webhooks/x/consumer-secret"
+
+    @property
+    def websub_secret_parameter(self) -> str:
+        return f"{self.parameter_prefix}/webhooks/youtube/websub-secret"
+
+    def sns_topic_arn_parameter(self, integration: str) -> str:
+        return f"{self.parameter_prefix}/webhooks/sns/{integration}/topic-arn"
+
+    @property
+    def youtube_key_parameter(self) -> str:
+        return f"{self.parameter_prefix}/sources/youtube/api-key"
+
+    @property
+    def x_token_parameter(self) -> str:
+        return f"{self.parameter_prefix}/sources/x/bearer-token"
 
     @property
     def slack_webhook_parameter(self) -> str:
@@ -72,4 +120,23 @@ def get_settings() -> Settings:
         webhook_max_body_bytes=int(_env("TIDINGS_WEBHOOK_MAX_BODY_BYTES", "262144")),
         retention_days=int(_env("TIDINGS_RETENTION_DAYS", "365")),
         hackernews_url=_env("TIDINGS_HACKERNEWS_URL", "https://hn.algolia.com/api/v1"),
+        youtube_url=_env("TIDINGS_YOUTUBE_URL", "https://www.googleapis.com/youtube/v3"),
+        x_url=_env("TIDINGS_X_URL", "https://api.x.com/2"),
+        appstore_url=_env("TIDINGS_APPSTORE_URL", "https://itunes.apple.com"),
+        youtube_daily_quota_units=int(_env("TIDINGS_YOUTUBE_DAILY_QUOTA_UNITS", "10000")),
+        x_monthly_reads_per_watch=int(_env("TIDINGS_X_MONTHLY_READS_PER_WATCH", "10000")),
+        websub_hub_url=_env("TIDINGS_WEBSUB_HUB_URL", "https://pubsubhubbub.appspot.com/subscribe"),
+        public_base_url=_env("TIDINGS_PUBLIC_BASE_URL").rstrip("/"),
+        sentiment_backend=_env("TIDINGS_SENTIMENT_BACKEND", "builtin").strip().lower(),
+        influencer_reach=float(_env("TIDINGS_INFLUENCER_REACH", "70")),
+        reddit_url=_env("TIDINGS_REDDIT_URL", "https://oauth.reddit.com"),
+        reddit_auth_url=_env(
+            "TIDINGS_REDDIT_AUTH_URL", "https://www.reddit.com/api/v1/access_token"
+        ),
+        reddit_public_url=_env("TIDINGS_REDDIT_PUBLIC_URL", "https://www.reddit.com"),
+        mastodon_scheme=_env("TIDINGS_MASTODON_SCHEME", "https"),
+        bluesky_url=_env("TIDINGS_BLUESKY_URL", "https://bsky.social"),
+        stackexchange_url=_env("TIDINGS_STACKEXCHANGE_URL", "https://api.stackexchange.com/2.3"),
+        github_url=_env("TIDINGS_GITHUB_URL", "https://api.github.com"),
+        github_graphql_url=_env("TIDINGS_GITHUB_GRAPHQL_URL", "https://api.github.com/graphql"),
     )

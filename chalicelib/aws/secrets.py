@@ -10,6 +10,9 @@ from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterEr
 from chalicelib.aws.clients import client
 
 CACHE_SECONDS = 300
+# The deployed stack creates every credential as a named placeholder "unset-<stack id>"
+# (CloudFormation cannot create SecureStrings): until someone sets it, it is no secret.
+PLACEHOLDER_PREFIX = "unset-"
 
 
 @cache
@@ -23,7 +26,8 @@ def get_secret(name: str) -> str | None:
         value = _provider().get(name, decrypt=True, max_age=CACHE_SECONDS)
     except GetParameterError:
         return None
-    return str(value) if value else None
+    text = str(value) if value else ""
+    return text if text and not text.startswith(PLACEHOLDER_PREFIX) else None
 
 
 def reset() -> None:

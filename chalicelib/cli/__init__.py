@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from chalicelib.cli import up
+from chalicelib.cli import analyse, backfill, health, query, source, up
 
-COMMANDS = (up,)
+COMMANDS = (up, source, analyse, query, backfill, health)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -91,6 +91,8 @@ class WatchMention:
     sentiment_score: float | None
     matched_terms: tuple[str, ...]
     status: str = "new"
+    reach_score: float | None = None  # the author's reach, 0-100 comparable across sources
+    influencer: bool = False  # reach at or above the deployment's influencer threshold
 
     @property
     def id(self) -> str:
@@ -120,6 +122,8 @@ class Cursor:
     last_success_at: datetime | None = None
     last_error: str | None = None
     last_error_at: datetime | None = None
+    last_error_kind: str | None = None  # transient, permanent, credentials or budget
+    items_fetched: int | None = None  # mentions the last successful poll returned
 
 
 @dataclass(frozen=True)

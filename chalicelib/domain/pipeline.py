@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.domain.matching import WatchMatcher
+from chalicelib.domain.matching import Document, WatchMatcher
 from chalicelib.domain.models import Claim, CounterKey, Mention, Watch, WatchMention
 from chalicelib.domain.ports import (
     Analyser,
@@ -78,13 +78,14 @@ class Pipeline:
         for raw in mentions:
             result.received += 1
             mention = normalise(raw)
-            matches = self._matcher.match((mention.title, mention.text))
+            language = self._analyser.language(mention)
+            matches = self._matcher.match(Document.of(mention, language))
             if not matches:
                 result.unmatched += 1
                 continue
-            language = self._analyser.language(mention)
             body = f"{mention.title}\n{mention.text}".strip()
             sentiment, score = self._analyser.sentiment(body, language)
+            reach_score, influencer = self._analyser.reach(mention)
             for match in matches:
                 item = WatchMention(
                     watch_id=match.watch_id,
@@ -93,6 +94,8 @@ class Pipeline:
                     sentiment=sentiment,
                     sentiment_score=score,
                     matched_terms=match.terms,
+                    reach_score=reach_score,
+                    influencer=influencer,
                 )
                 retention = timedelta(days=self._watches[match.watch_id].retention_days)
                 outcome = self._mentions.claim(item, delivery_id, mention.published_at + retention)

@@ -41,10 +41,10 @@ def run_poll(
     try:
         fetched = connector.fetch(watch, job.source, cursor.position)
     except SourceError as error:
-        cursors.record_error(watch.id, job.source.id, str(error))
+        cursors.record_error(watch.id, job.source.id, str(error), error.reason)
         if error.transient:
             raise TransientError(str(error)) from error
         return PollOutcome(job, error=str(error))
     result = pipeline.process(fetched.mentions, delivery_id=delivery_id)
-    cursors.advance(watch.id, job.source.id, fetched.cursor)
+    cursors.advance(watch.id, job.source.id, fetched.cursor, len(fetched.mentions))
     return PollOutcome(job, result=result)

@@ -61,6 +61,8 @@ def watch_mention_to_dict(item: WatchMention) -> dict[str, Any]:
         "sentiment_score": item.sentiment_score,
         "matched_terms": list(item.matched_terms),
         "status": item.status,
+        "reach_score": item.reach_score,
+        "influencer": item.influencer,
     }
 
 
@@ -74,4 +76,6 @@ def watch_mention_from_dict(data: Mapping[str, Any]) -> WatchMention:
         sentiment_score=data.get("sentiment_score"),
         matched_terms=tuple(str(t) for t in data.get("matched_terms") or ()),
         status=str(data.get("status") or "new"),
+        reach_score=float(data["reach_score"]) if data.get("reach_score") is not None else None,
+        influencer=bool(data.get("influencer")),
     )

@@ -6,8 +6,8 @@ from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
-from chalicelib.domain.matching import QueryError, parse_terms
 from chalicelib.domain.models import WATCH_ID, SourceRef, Watch
+from chalicelib.domain.query import QueryError, parse
 from chalicelib.errors import ValidationError
 
 FIELDS = {"id", "name", "query", "sources", "retention_days", "enabled"}
@@ -36,7 +36,7 @@ def watch_from_input(
     if not isinstance(query, str) or not query.strip():
         raise ValidationError('query is required: the words or "phrases" to listen for')
     try:
-        parse_terms(query)
+        parse(query)
     except QueryError as error:
         raise ValidationError(f"query: {error}") from error
     retention = data.get("retention_days", 365)

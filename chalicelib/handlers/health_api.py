@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from chalice.app import Blueprint
 
+from chalicelib.domain.models import Watch
 from chalicelib.services import services
+from chalicelib.settings import Settings
 
 bp = Blueprint(__name__)
 
@@ -25,6 +28,8 @@ def health() -> dict[str, Any]:
                     "last_success_at": _iso(cursor.last_success_at),
                     "last_error": cursor.last_error,
                     "last_error_at": _iso(cursor.last_error_at),
+                    "error_kind": cursor.last_error_kind if cursor.last_error else None,
+                    "items_fetched": cursor.items_fetched,
                     "ok": cursor.last_error is None,
                 }
             )
@@ -33,7 +38,15 @@ def health() -> dict[str, Any]:
         "stage": svc.settings.stage,
         "watches": len(watches),
         "sources": sources,
+        "budgets": _budgets(svc.settings, watches),
     }
+
+
+def _budgets(settings: Settings, watches: list[Watch]) -> list[dict[str, Any]]:
+    """Use of the YouTube daily quota and each watch's X monthly reads."""
+    from chalicelib.sources.access import budget_report, default_budgets
+
+    return budget_report(watches, settings, default_budgets(), datetime.now(UTC))
 
 
 def _iso(value: Any) -> str | None:

@@ -14,9 +14,9 @@ bp = Blueprint(__name__)
 
 
 def _known_sources() -> tuple[str, ...]:
-    from chalicelib.sources.registry import known_kinds
+    from chalicelib.sources.registry import watchable_kinds
 
-    return known_kinds()
+    return watchable_kinds()
 
 
 def _parse(data: Any, watch_id: str | None = None) -> Any:

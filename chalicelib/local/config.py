@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.domain.models import Watch
 from chalicelib.domain.validation import watch_from_input
 from chalicelib.errors import ValidationError
-from chalicelib.sources.registry import known_kinds
+from chalicelib.sources.registry import watchable_kinds
 
 DEMO_FEED = "{demo_feed}"
 
@@ -23,6 +23,7 @@ class LocalConfig:
     demo_interval_s: float = 10.0
     slack_webhook_url: str = ""
     integrations: dict[str, str] = field(default_factory=dict)
+    platform_webhooks: dict[str, Any] = field(default_factory=dict)  # webhooks/parameters.py
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -54,7 +55,7 @@ def parse_config(data: dict[str, Any], demo_feed_url: str = "") -> LocalConfig:
             for s in raw.get("sources", [])
         ]
         try:
-            watches.append(watch_from_input({**raw, "sources": sources}, known_kinds()))
+            watches.append(watch_from_input({**raw, "sources": sources}, watchable_kinds()))
         except ValidationError as error:
             raise ValidationError(f"watch[{i}]: {error}") from error
     return LocalConfig(
@@ -64,4 +65,5 @@ def parse_config(data: dict[str, Any], demo_feed_url: str = "") -> LocalConfig:
         demo_interval_s=float(local.get("demo_interval_s", 10)),
         slack_webhook_url=str(data.get("slack", {}).get("webhook_url", "")),
         integrations={str(k): str(v) for k, v in data.get("webhooks", {}).items()},
+        platform_webhooks=dict(data.get("platform_webhooks", {})),
     )

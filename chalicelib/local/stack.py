@@ -96,11 +96,19 @@ class LocalStack:
             put_secret(svc.settings.slack_webhook_parameter, config.slack_webhook_url)
         for integration, secret in config.integrations.items():
             put_secret(svc.settings.webhook_secret_parameter(integration), secret)
+        from chalicelib.webhooks.parameters import platform_parameters
+
+        for name, value in platform_parameters(svc.settings, config.platform_webhooks):
+            put_secret(name, value)
 
     def serve_api(self, port: int) -> str:
         from chalice.config import Config
-        from chalice.local import create_local_server
+        from chalice.local import CustomLocalChalice, create_local_server
 
+        if isinstance(self.app, CustomLocalChalice):
+            # Served before in this process: chalice re-parents the app's class on every call,
+            # so start again from the original class or Python sees an inheritance cycle.
+            self.app.__class__ = CustomLocalChalice.__bases__[1]
         server = create_local_server(self.app, Config.create(lambda_timeout=60), "127.0.0.1", port)
         self._api = server
         threading.Thread(target=server.serve_forever, daemon=True, name="api").start()

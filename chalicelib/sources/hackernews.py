@@ -14,12 +14,15 @@ Cursor: ``{"created_at_i": <newest epoch seen>, "seen": {objectID: epoch},
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.matching import QueryError, parse_terms
 from chalicelib.domain.models import Author, FetchResult, Mention, SourceRef, Watch
+from chalicelib.domain.text import plain_text
 from chalicelib.errors import SourceError
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
@@ -132,6 +135,19 @@ class HackerNewsConnector:
                 return None
         upper = oldest if oldest is not None else hi
         return [owed, upper] if upper is not None and upper > owed else None
+
+
+def parse(body: bytes) -> list[Mention]:
+    """An Algolia search answer (`hits`) as mentions with plain text, as the pipeline keeps
+    them; for `tidings source parse`."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise SourceError(KIND, "response is not JSON", transient=False) from None
+    hits = data.get("hits") if isinstance(data, dict) else None
+    if not isinstance(hits, list):
+        raise SourceError(KIND, "response has no hits list", transient=False)
+    return [replace(m, text=plain_text(m.text)) for m in (to_mention(h) for h in hits if _valid(h))]
 
 
 def to_mention(hit: Hit) -> Mention:

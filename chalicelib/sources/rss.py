@@ -14,13 +14,16 @@ from __future__ import annotations
 import calendar
 import io
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
 from chalicelib.domain.models import Author, FetchResult, Mention, SourceRef, Watch
+from chalicelib.domain.text import plain_text
 from chalicelib.errors import SourceError
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
@@ -95,6 +98,19 @@ class FeedConnector:
                 ],
             },
         )
+
+
+def parse(body: bytes, url: str = "") -> list[Mention]:
+    """A feed's bytes as mentions with plain text, as the pipeline keeps them; for `tidings
+    source parse` (relative links need `url`)."""
+    parsed = parse_feed(url or "feed", HttpResponse(200, {}, body, url))
+    feed: Mapping[str, Any] = parsed["feed"]
+    entries = _mentions(parsed["entries"], feed, _from_struct(feed.get("updated_parsed")))
+    base = url or str(feed.get("link") or "")  # without the feed's URL, its site's
+    return [
+        replace(m, url=urljoin(base, m.url), text=plain_text(m.text), title=plain_text(m.title))
+        for m in entries
+    ]
 
 
 def parse_feed(url: str, response: HttpResponse) -> Any:

@@ -151,6 +151,8 @@ def _mention_model(item: WatchMention, delivery_id: str, expires_at: datetime) -
         source_language=m.language,
         sentiment=item.sentiment,
         sentiment_score=item.sentiment_score,
+        reach_score=item.reach_score,
+        influencer=item.influencer,
         matched_terms=list(item.matched_terms),
         engagement=dict(m.engagement),
         status=item.status,
@@ -185,6 +187,8 @@ def _watch_mention(model: MentionModel) -> WatchMention:
         sentiment_score=model.sentiment_score,
         matched_terms=tuple(model.matched_terms or ()),
         status=model.status,
+        reach_score=float(model.reach_score) if model.reach_score is not None else None,
+        influencer=bool(model.influencer),
     )
 
 
@@ -250,18 +254,28 @@ class DynamoCursorRepository:
         except CursorModel.DoesNotExist:
             return Cursor(watch_id=watch_id, source_id=source_id)
 
-    def advance(self, watch_id: str, source_id: str, position: Mapping[str, Any]) -> None:
+    def advance(
+        self, watch_id: str, source_id: str, position: Mapping[str, Any], items_fetched: int = 0
+    ) -> None:
         CursorModel(watch_id, source_id).update(
             actions=[
                 CursorModel.position.set(dict(position)),
                 CursorModel.last_success_at.set(_now()),
                 CursorModel.last_error.remove(),
+                CursorModel.last_error_kind.remove(),
+                CursorModel.items_fetched.set(items_fetched),
             ]
         )
 
-    def record_error(self, watch_id: str, source_id: str, error: str) -> None:
+    def record_error(
+        self, watch_id: str, source_id: str, error: str, kind: str = "transient"
+    ) -> None:
         CursorModel(watch_id, source_id).update(
-            actions=[CursorModel.last_error.set(error[:500]), CursorModel.last_error_at.set(_now())]
+            actions=[
+                CursorModel.last_error.set(error[:500]),
+                CursorModel.last_error_at.set(_now()),
+                CursorModel.last_error_kind.set(kind),
+            ]
         )
 
     def for_watch(self, watch_id: str) -> list[Cursor]:
@@ -276,4 +290,6 @@ def _cursor(model: CursorModel) -> Cursor:
         last_success_at=model.last_success_at,
         last_error=model.last_error,
         last_error_at=model.last_error_at,
+        last_error_kind=model.last_error_kind,
+        items_fetched=int(model.items_fetched) if model.items_fetched is not None else None,
     )

@@ -8,6 +8,7 @@
 | counters   | watch_id   | cell        | hourly counts H#yyyymmddhh#source#sentiment (ADD)   |
 | cursors    | watch_id   | source_id   | where a poll left off and the source's health       |
 | deliveries | delivery_id| -           | which deliveries finished their fan-out; TTL        |
+| usage      | scope      | -           | API budget use, e.g. x#watch#2026-11 (ADD); TTL     |
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ class MentionModel(Model):
     source_language = UnicodeAttribute(null=True)
     sentiment = UnicodeAttribute()
     sentiment_score = NumberAttribute(null=True)
+    reach_score = NumberAttribute(null=True)
+    influencer = BooleanAttribute(default=False)
     matched_terms = ListAttribute[str](default=list)
     engagement = JSONAttribute(default=dict)
     status = UnicodeAttribute(default="new")
@@ -91,6 +94,8 @@ class CursorModel(Model):
     last_success_at = UTCDateTimeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
     last_error_at = UTCDateTimeAttribute(null=True)
+    last_error_kind = UnicodeAttribute(null=True)
+    items_fetched = NumberAttribute(null=True)
 
 
 class DeliveryModel(Model):
@@ -101,12 +106,24 @@ class DeliveryModel(Model):
     expires_at = TTLAttribute()
 
 
+class UsageModel(Model):
+    """How much of a rationed API a scope has used; a conditional ADD keeps it under budget."""
+
+    class Meta:
+        table_name = "usage"
+
+    scope = UnicodeAttribute(hash_key=True)
+    used = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
 MODELS: dict[str, type[Model]] = {
     "watches": WatchModel,
     "mentions": MentionModel,
     "counters": CounterModel,
     "cursors": CursorModel,
     "deliveries": DeliveryModel,
+    "usage": UsageModel,
 }
 
 

@@ -184,11 +184,14 @@ def test_a_body_that_is_not_json_is_refused_with_400_saying_so(
         ({"id": "Acme Corp", "query": "Acme"}, "id must be"),
         ({"query": "Acme"}, "id must be"),
         ({"id": "acme"}, "query is required"),
-        ({"id": "acme", "query": 'Acme "Cloud'}, "query: unclosed quote at position 5"),
+        (
+            {"id": "acme", "query": 'Acme "Cloud'},
+            'query: position 5: expected a closing quote (") for the phrase that starts here',
+        ),
         ({"id": "acme", "query": "Acme", "colour": "red"}, "unknown fields: colour"),
         (
             {"id": "acme", "query": "Acme", "sources": ["twitter"]},
-            "sources[0]: unknown source 'twitter'; known: hackernews, rss",
+            "sources[0]: unknown source 'twitter'; known: appstore, bluesky, github, hackernews,",
         ),
         ({"id": "acme", "query": "Acme", "sources": ["rss"]}, "sources[0]: rss needs a target"),
         ({"id": "acme", "query": "Acme", "retention_days": 0}, "retention_days must be"),

@@ -39,18 +39,19 @@ def test_mentions_expire_after_their_watchs_retention(stack: LocalStack, api: Cl
 def test_hourly_counters_add_up_by_source_and_sentiment(stack: LocalStack, api: Client) -> None:
     create_watch(api, id="acme", query="Acme")
 
-    post_mention(api, "1", "Acme one", "2026-11-21T10:05:00Z")
-    post_mention(api, "2", "Acme two", "2026-11-21T10:55:00Z")
-    post_mention(api, "3", "Acme three", "2026-11-21T11:01:00Z")
-    post_mention(api, "3", "Acme three", "2026-11-21T11:01:00Z")  # redelivered
+    post_mention(api, "1", "Acme is great, I love it", "2026-11-21T10:05:00Z")
+    post_mention(api, "2", "Acme is awful, I hate it", "2026-11-21T10:55:00Z")
+    post_mention(api, "3", "Acme is great, we love it", "2026-11-21T11:01:00Z")
+    post_mention(api, "3", "Acme is great, we love it", "2026-11-21T11:01:00Z")  # redelivered
     stack.drain()
 
     hours = services().counters.hourly(
         "acme", datetime(2026, 11, 21, 0, tzinfo=UTC), datetime(2026, 11, 21, 23, tzinfo=UTC)
     )
     assert {(k.hour.hour, k.source, k.sentiment): n for k, n in hours.items()} == {
-        (10, "zap", "unscored"): 2,
-        (11, "zap", "unscored"): 1,
+        (10, "zap", "positive"): 1,
+        (10, "zap", "negative"): 1,
+        (11, "zap", "positive"): 1,
     }
 
 

@@ -82,13 +82,25 @@ class MemoryCursors:
     def get(self, watch_id: str, source_id: str) -> Cursor:
         return self.items.get((watch_id, source_id), Cursor(watch_id, source_id))
 
-    def advance(self, watch_id: str, source_id: str, position: Mapping[str, Any]) -> None:
-        self.items[(watch_id, source_id)] = Cursor(watch_id, source_id, dict(position))
+    def advance(
+        self, watch_id: str, source_id: str, position: Mapping[str, Any], items_fetched: int = 0
+    ) -> None:
+        self.items[(watch_id, source_id)] = Cursor(
+            watch_id, source_id, dict(position), items_fetched=items_fetched
+        )
 
-    def record_error(self, watch_id: str, source_id: str, error: str) -> None:
+    def record_error(
+        self, watch_id: str, source_id: str, error: str, kind: str = "transient"
+    ) -> None:
         old = self.get(watch_id, source_id)
         self.items[(watch_id, source_id)] = Cursor(
-            watch_id, source_id, old.position, old.last_success_at, error
+            watch_id,
+            source_id,
+            old.position,
+            old.last_success_at,
+            error,
+            last_error_kind=kind,
+            items_fetched=old.items_fetched,
         )
 
     def for_watch(self, watch_id: str) -> list[Cursor]:
@@ -105,3 +117,23 @@ class MemoryPublisher:
             self._fail_times -= 1
             raise ConnectionError("SNS unavailable")
         self.published.extend(items)
+
+
+class MemoryBudgets:
+    """BudgetRepository in memory: the same refuse-past-the-limit rule as the DynamoDB one."""
+
+    def __init__(self) -> None:
+        self.usage: dict[str, int] = {}
+
+    def spend(self, scope: str, amount: int, limit: int, expires_at: datetime) -> bool:
+        if self.usage.get(scope, 0) + amount > limit:
+            return False
+        self.usage[scope] = self.usage.get(scope, 0) + amount
+        return True
+
+    def refund(self, scope: str, amount: int) -> None:
+        if scope in self.usage:
+            self.usage[scope] -= amount
+
+    def used(self, scope: str) -> int:
+        return self.usage.get(scope, 0)

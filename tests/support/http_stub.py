@@ -38,6 +38,7 @@ class Received:
     path: str
     query: Mapping[str, str]
     headers: Mapping[str, str]  # names lower-cased
+    body: bytes = b""  # what a POST sent
 
 
 Responder = Callable[[Received], Reply]
@@ -112,12 +113,20 @@ class HttpStub:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
+                self._answer("GET")
+
+            def do_POST(self) -> None:
+                self._answer("POST")
+
+            def _answer(self, method: str) -> None:
                 parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
                 request = Received(
-                    method="GET",
+                    method=method,
                     path=parts.path,
                     query=dict(parse_qsl(parts.query, keep_blank_values=True)),
                     headers={k.lower(): v for k, v in self.headers.items()},
+                    body=self.rfile.read(length) if length else b"",
                 )
                 reply = stub._reply_for(request)
                 if reply.delay_s and stub._closing.wait(reply.delay_s):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.analysis.basic import SourceHintAnalyser
+from chalicelib.analysis.analyser import BuiltinAnalyser
 from chalicelib.domain.models import Author, Mention, Watch
 from chalicelib.domain.pipeline import Pipeline
 from tests.support.fakes import (
@@ -40,7 +40,7 @@ class World:
             mentions=self.mentions,
             counters=self.counters,
             publisher=self.publisher,
-            analyser=SourceHintAnalyser(),
+            analyser=BuiltinAnalyser(),
             clock=lambda: WHEN,
         )
 

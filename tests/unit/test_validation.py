@@ -129,13 +129,36 @@ def test_a_missing_query_is_refused(data: dict[str, Any]) -> None:
 def test_a_query_that_cannot_be_parsed_is_refused_with_the_reason() -> None:
     message = refused({"id": "acme", "query": 'Acme "Cloud'})
 
-    assert message == "query: unclosed quote at position 5"
+    assert message == (
+        'query: position 5: expected a closing quote (") for the phrase that starts here'
+    )
 
 
 def test_a_query_of_only_separators_is_refused() -> None:
     message = refused({"id": "acme", "query": "OR , OR"})
 
-    assert message.startswith("query: the query has no terms")
+    assert message == 'query: position 0: expected a term, a "phrase" or "(" before OR'
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("Acme AND", 'query: position 8: expected a term, a "phrase" or "(" after AND'),
+        ("(Acme OR Globex", 'query: position 15: expected ")" to close the ( at position 0'),
+        ("Acme NEAR Globex", "query: position 5: expected a number of words after NEAR/"),
+        ("lang:de", "query: position 0: expected at least one term to look for"),
+    ],
+)
+def test_a_query_with_a_syntax_error_is_refused_naming_position_and_expectation(
+    query: str, message: str
+) -> None:
+    assert refused({"id": "acme", "query": query}).startswith(message)
+
+
+def test_a_query_in_the_full_language_is_accepted_as_written() -> None:
+    query = '(Acme OR "Acme Cloud" OR acme*) NEAR/5 outage -jobs lang:en -site:acme.com'
+
+    assert watch_from_input({"id": "acme", "query": query}, KNOWN).query == query
 
 
 @pytest.mark.parametrize("name", ["", "   ", 5, "x" * 201])

@@ -1,0 +1,100 @@
+"""Sentiment: what a reader would call positive, neutral or negative, in English and German;
+other languages unscored, never guessed."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.analysis.analyser import BuiltinAnalyser
+from chalicelib.analysis.sentiment import sentiment
+
+
+def score(text: str, language: str = "en") -> float:
+    value = sentiment(text, language)[1]
+    assert value is not None
+    return value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Acme's support is great, they fixed it in minutes", "positive"),
+        ("Acme's app keeps crashing, worst update ever", "negative"),
+        ("Acme shipped version 2.0 today", "neutral"),
+        ("not bad at all", "positive"),
+        ("this is not good", "negative"),
+        ("I love it 😍", "positive"),
+        ("meh 😡", "negative"),
+        ("great :)", "positive"),
+        ("awful :(", "negative"),
+        ("gr8 service", "positive"),
+        ("The food was great but the service was terrible", "negative"),
+    ],
+)
+def test_english(text: str, expected: str) -> None:
+    assert sentiment(text, "en")[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Der Service ist super, ich bin total begeistert!", "positive"),
+        ("Das ist gut", "positive"),
+        ("Das ist nicht gut", "negative"),
+        ("Das gefällt mir nicht.", "negative"),
+        ("Der Support ist eine Katastrophe", "negative"),
+        ("Nie wieder, total enttäuscht :(", "negative"),
+        ("Die Bahn fährt heute um 10 Uhr ab", "neutral"),
+    ],
+)
+def test_german(text: str, expected: str) -> None:
+    assert sentiment(text, "de")[0] == expected
+
+
+def test_intensifiers_caps_elongation_and_exclamation_make_it_stronger() -> None:
+    plain = score("The support was good")
+    assert score("The support was very good") > plain
+    assert score("The support was GOOD") > plain
+    assert score("The support was goooood") > plain
+    assert score("The support was good!!!") > plain
+    assert score("The support was kinda good") < plain
+
+
+def test_german_negation_flips_and_intensifiers_strengthen() -> None:
+    assert score("Das Produkt ist gut", "de") > 0 > score("Das Produkt ist nicht gut", "de")
+    assert score("Der Service ist echt mies", "de") < 0
+
+
+def test_html_entities_and_links_do_not_change_the_verdict() -> None:
+    assert sentiment("Acme &amp; co are awesome http://t.co/x", "en")[0] == "positive"
+
+
+def test_scores_stay_between_minus_one_and_one() -> None:
+    assert -1 <= score("HORRIBLE TERRIBLE AWFUL WORST!!!! 😡😡😡") < 0
+    assert 0 < score("AMAZING WONDERFUL BEST EVER!!!! 😍😍😍") <= 1
+
+
+@pytest.mark.parametrize("language", ["it", "fr", "und", "ja", ""])
+def test_languages_without_rules_are_unscored(language: str) -> None:
+    assert sentiment("Il servizio è ottimo", language) == ("unscored", None)
+
+
+class FakeComprehend:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def detect_sentiment(self, text: str, language: str) -> tuple[str, float | None]:
+        self.calls.append((text, language))
+        return "positive", 0.9
+
+    def detect_language(self, text: str) -> str | None:
+        return "ko"
+
+
+def test_a_fallback_scores_only_what_the_builtin_rules_cannot() -> None:
+    fallback = FakeComprehend()
+    analyser = BuiltinAnalyser(fallback=fallback)
+
+    assert analyser.sentiment("Il servizio è ottimo", "it") == ("positive", 0.9)
+    assert analyser.sentiment("The service is great", "en")[0] == "positive"
+    assert fallback.calls == [("Il servizio è ottimo", "it")]
