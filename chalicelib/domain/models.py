@@ -12,6 +12,8 @@ from typing import Any
 from chalicelib.domain.keys import mention_key, short_hash
 
 SENTIMENTS = ("positive", "neutral", "negative", "unscored")
+# A support team's triage of a mention: new until someone looks at it.
+TRIAGE_STATUSES = ("new", "needs_reply", "handled", "ignored")
 WATCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
@@ -91,6 +93,8 @@ class WatchMention:
     sentiment_score: float | None
     matched_terms: tuple[str, ...]
     status: str = "new"
+    status_by: str | None = None
+    status_at: datetime | None = None
     reach_score: float | None = None  # the author's reach, 0-100 comparable across sources
     influencer: bool = False  # reach at or above the deployment's influencer threshold
 

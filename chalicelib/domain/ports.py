@@ -42,6 +42,12 @@ class MentionRepository(Protocol):
 
     def get(self, watch_id: str, mention_id: str) -> WatchMention | None: ...
 
+    def set_status(
+        self, watch_id: str, mention_id: str, status: str, actor: str
+    ) -> WatchMention | None:
+        """Record a triage decision (who, when); None when the mention does not exist."""
+        ...
+
 
 class CounterRepository(Protocol):
     def add(self, counts: Mapping[CounterKey, int], expires_at: datetime, delivery_id: str) -> None:

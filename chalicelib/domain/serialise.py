@@ -61,6 +61,8 @@ def watch_mention_to_dict(item: WatchMention) -> dict[str, Any]:
         "sentiment_score": item.sentiment_score,
         "matched_terms": list(item.matched_terms),
         "status": item.status,
+        "status_by": item.status_by,
+        "status_at": item.status_at.isoformat() if item.status_at else None,
         "reach_score": item.reach_score,
         "influencer": item.influencer,
     }

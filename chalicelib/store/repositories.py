@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -130,6 +130,25 @@ class DynamoMentionRepository:
         except MentionModel.DoesNotExist:
             return None
 
+    def set_status(
+        self, watch_id: str, mention_id: str, status: str, actor: str
+    ) -> WatchMention | None:
+        model = MentionModel(watch_id, mention_id)
+        try:
+            model.update(
+                actions=[
+                    MentionModel.status.set(status),
+                    MentionModel.status_by.set(actor),
+                    MentionModel.status_at.set(_now()),
+                ],
+                condition=MentionModel.watch_id.exists(),
+            )
+        except UpdateError as error:
+            if error.cause_response_code == CONDITION_FAILED:
+                return None
+            raise
+        return _watch_mention(model)
+
 
 def _mention_model(item: WatchMention, delivery_id: str, expires_at: datetime) -> MentionModel:
     m = item.mention
@@ -187,6 +206,8 @@ def _watch_mention(model: MentionModel) -> WatchMention:
         sentiment_score=model.sentiment_score,
         matched_terms=tuple(model.matched_terms or ()),
         status=model.status,
+        status_by=model.status_by,
+        status_at=model.status_at,
         reach_score=float(model.reach_score) if model.reach_score is not None else None,
         influencer=bool(model.influencer),
     )

@@ -69,6 +69,8 @@ class MentionModel(Model):
     matched_terms = ListAttribute[str](default=list)
     engagement = JSONAttribute(default=dict)
     status = UnicodeAttribute(default="new")
+    status_by = UnicodeAttribute(null=True)
+    status_at = UTCDateTimeAttribute(null=True)
     claim = UnicodeAttribute()
     stored_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()

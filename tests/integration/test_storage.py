@@ -86,3 +86,23 @@ def test_subscribers_can_filter_alerts_by_watch(stack: LocalStack, api: Client) 
         "sentiment": "unscored",
         "language": "und",
     }
+
+
+def test_a_triage_decision_is_kept_with_who_and_when(stack: LocalStack, api: Client) -> None:
+    create_watch(api, id="acme", query="Acme")
+    post_mention(api, "1", "Acme refund please", "2026-11-21T10:00:00Z")
+    stack.drain()
+    (item,) = json.loads(api.http.get("/watches/acme/mentions").body)["items"]
+
+    updated = services().mentions.set_status("acme", item["id"], "needs_reply", "ana@acme")
+    missing = services().mentions.set_status(
+        "acme", "20261121T100000Z.aaaaaaaaaaaaaaaaaaaa", "handled", "x"
+    )
+
+    assert updated is not None
+    stored = json.loads(api.http.get(f"/watches/acme/mentions/{item['id']}").body)
+    assert (stored["status"], stored["status_by"]) == ("needs_reply", "ana@acme")
+    assert stored["status_at"] is not None
+    assert stored["text"] == "Acme refund please"
+    assert missing is None
+    assert len(json.loads(api.http.get("/watches/acme/mentions").body)["items"]) == 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.domain.models import Claim, CounterKey, Cursor, Watch, WatchMention
@@ -55,6 +56,16 @@ class MemoryMentions:
     def get(self, watch_id: str, mention_id: str) -> WatchMention | None:
         found = self.items.get((watch_id, mention_id))
         return found[0] if found else None
+
+    def set_status(
+        self, watch_id: str, mention_id: str, status: str, actor: str
+    ) -> WatchMention | None:
+        found = self.items.get((watch_id, mention_id))
+        if found is None:
+            return None
+        item = replace(found[0], status=status, status_by=actor, status_at=datetime.now(UTC))
+        self.items[(watch_id, mention_id)] = (item, found[1])
+        return item
 
 
 class MemoryCounters:
