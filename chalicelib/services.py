@@ -23,7 +23,14 @@ if TYPE_CHECKING:
         JobQueue,
         MentionPublisher,
         MentionRepository,
+        StoryRepository,
         WatchRepository,
+    )
+    from chalicelib.store.api_store import (
+        DynamoApiKeyRepository,
+        DynamoCellRepository,
+        DynamoFeedRepository,
+        DynamoTriageRepository,
     )
 
 
@@ -37,6 +44,11 @@ class Services:
     publisher: MentionPublisher
     poll_queue: JobQueue
     ingest_queue: JobQueue
+    api_keys: DynamoApiKeyRepository
+    feed: DynamoFeedRepository
+    triage: DynamoTriageRepository
+    cells: DynamoCellRepository
+    stories: StoryRepository
 
     def pipeline(self) -> Pipeline:
         """A pipeline over the watches as they are now (one Query)."""
@@ -48,6 +60,7 @@ class Services:
             counters=self.counters,
             publisher=self.publisher,
             analyser=self.analyser(),
+            stories=self.stories,
         )
 
     def analyser(self) -> Analyser:
@@ -68,14 +81,11 @@ class Services:
         return connector_for(kind, self.settings)
 
     def alert_sinks(self) -> list[AlertSink]:
-        from chalicelib.aws.secrets import get_secret
+        """Sinks that see every alert unthrottled (the console); Slack goes through the
+        rules and flood control of `chalicelib.notify.delivery`."""
         from chalicelib.notify.console import ConsoleSink
-        from chalicelib.notify.slack import SlackWebhookSink
 
         sinks: list[AlertSink] = [ConsoleSink()]
-        url = get_secret(self.settings.slack_webhook_parameter)
-        if url:
-            sinks.append(SlackWebhookSink(url))
         return sinks
 
 
@@ -83,7 +93,9 @@ class Services:
 def services() -> Services:
     from chalicelib.aws.sns import SnsMentionPublisher
     from chalicelib.aws.sqs import SqsJobQueue
+    from chalicelib.store import api_store
     from chalicelib.store import repositories as repo
+    from chalicelib.store.stories import DynamoStoryRepository
     from chalicelib.store.tables import bind
 
     settings = get_settings()
@@ -97,6 +109,11 @@ def services() -> Services:
         publisher=SnsMentionPublisher(settings.mentions_topic_arn),
         poll_queue=SqsJobQueue(settings.poll_queue_url),
         ingest_queue=SqsJobQueue(settings.ingest_queue_url),
+        api_keys=api_store.DynamoApiKeyRepository(),
+        feed=api_store.DynamoFeedRepository(),
+        triage=api_store.DynamoTriageRepository(),
+        cells=api_store.DynamoCellRepository(),
+        stories=DynamoStoryRepository(),
     )
 
 

@@ -45,6 +45,14 @@ class Settings:
     # Comprehend (paid, per deployment); reach at or above influencer_reach flags an influencer.
     sentiment_backend: str = "builtin"
     influencer_reach: float = 70.0
+    # Alerts: Slack's Web API (a local stub in tests); how long a delivery claim stays
+    # exclusive (the notifier's timeout: a claim older than that belongs to a dead invocation)
+    slack_api_url: str = "https://slack.com/api"
+    alert_lease_s: int = 60
+    # Email digests (SES): the verified sender, and the UTC hour daily (and Monday's weekly)
+    # digests go out.
+    digest_sender: str = "tidings@example.com"
+    digest_hour: int = 7
 
     @property
     def meta_app_secret_parameter(self) -> str:
@@ -76,6 +84,19 @@ class Settings:
     @property
     def slack_webhook_parameter(self) -> str:
         return f"{self.parameter_prefix}/slack/webhook-url"
+
+    @property
+    def slack_bot_token_parameter(self) -> str:
+        return f"{self.parameter_prefix}/slack/bot-token"
+
+    @property
+    def slack_signing_secret_parameter(self) -> str:
+        return f"{self.parameter_prefix}/slack/signing-secret"
+
+    @property
+    def notifier_dlq_name(self) -> str:
+        """Where Lambda puts notifier events it gave up on (infra: `{function}-dlq`)."""
+        return f"{self.prefix}-notifier-dlq"
 
     def webhook_secret_parameter(self, integration: str) -> str:
         return f"{self.parameter_prefix}/webhooks/{integration}/secret"
@@ -129,6 +150,10 @@ def get_settings() -> Settings:
         public_base_url=_env("TIDINGS_PUBLIC_BASE_URL").rstrip("/"),
         sentiment_backend=_env("TIDINGS_SENTIMENT_BACKEND", "builtin").strip().lower(),
         influencer_reach=float(_env("TIDINGS_INFLUENCER_REACH", "70")),
+        slack_api_url=_env("TIDINGS_SLACK_API_URL", "https://slack.com/api").rstrip("/"),
+        alert_lease_s=int(_env("TIDINGS_ALERT_LEASE_S", "60")),
+        digest_sender=_env("TIDINGS_DIGEST_SENDER", "tidings@example.com"),
+        digest_hour=int(_env("TIDINGS_DIGEST_HOUR", "7")),
         reddit_url=_env("TIDINGS_REDDIT_URL", "https://oauth.reddit.com"),
         reddit_auth_url=_env(
             "TIDINGS_REDDIT_AUTH_URL", "https://www.reddit.com/api/v1/access_token"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 API_FUNCTION = "api_handler"  # Chalice packages every route into one function
+MIDDLEWARE = ("chalicelib.handlers.auth.require_api_key",)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ def functions(chalice_app: Any | None = None) -> list[Function]:
         }
     )
     if views:
+        # Every request also runs the app's middleware (API keys): its calls are the API's too.
+        views = [*views, *MIDDLEWARE]
         found.append(Function(API_FUNCTION, logical_id(API_FUNCTION), tuple(views), "api"))
     for source in chalice_app.event_sources:
         kind = type(source).__name__

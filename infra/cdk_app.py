@@ -2,7 +2,9 @@
 
 Context: `stage` (dev or prod), `ops_emails` and `alert_emails` (comma-separated addresses
 subscribed to the operations and mentions topics), `webhook_integrations` (names of generic
-webhook integrations whose secrets to create), `source_alarm_minutes`.
+webhook integrations whose secrets to create), `source_alarm_minutes`,
+`source_alarm_minutes_by_kind` (a kind's own threshold: `appstore=1440,x=240`),
+`sentiment_backend` (`builtin` or `comprehend`) and `influencer_reach`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ def _list(value: object) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(str(v) for v in value)
     return tuple(v.strip() for v in str(value or "").split(",") if v.strip())
+
+
+def _minutes_by_kind(value: object) -> tuple[tuple[str, int], ...]:
+    """`appstore=1440,x=240` as ((kind, minutes), ...)."""
+    pairs = (item.partition("=") for item in _list(value))
+    return tuple((kind.strip(), int(minutes)) for kind, _, minutes in pairs)
 
 
 def build(
@@ -49,6 +57,12 @@ def build(
         alert_emails=_list(app.node.try_get_context("alert_emails")),
         webhook_integrations=_list(app.node.try_get_context("webhook_integrations")),
         source_alarm_minutes=int(str(app.node.try_get_context("source_alarm_minutes") or 60)),
+        source_alarm_minutes_by_kind=_minutes_by_kind(
+            app.node.try_get_context("source_alarm_minutes_by_kind")
+        ),
+        sentiment_backend=str(app.node.try_get_context("sentiment_backend") or "builtin"),
+        influencer_reach=float(str(app.node.try_get_context("influencer_reach") or 70)),
+        iam_api=str(app.node.try_get_context("iam_api") or "false").lower() == "true",
     )
     env = cdk.Environment(
         account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")

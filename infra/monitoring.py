@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -28,6 +29,8 @@ class Monitoring(Construct):
         dlqs: dict[str, sqs.Queue],
         topic: sns.ITopic,
         source_alarm_minutes: int,
+        source_kinds: Sequence[str] = (),
+        source_alarm_minutes_by_kind: Mapping[str, int] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._action = actions.SnsAction(topic)
@@ -76,6 +79,9 @@ class Monitoring(Construct):
             missing=cloudwatch.TreatMissingData.BREACHING,
             description=f"No poll or webhook returned for {source_alarm_minutes} minutes",
         )
+        for kind in source_kinds:
+            minutes = (source_alarm_minutes_by_kind or {}).get(kind, source_alarm_minutes)
+            self._source_alarm(kind, minutes)
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=prefix)
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(
@@ -100,6 +106,37 @@ class Monitoring(Construct):
         )
         self.dashboard.add_widgets(
             cloudwatch.AlarmStatusWidget(title="Alarms", alarms=self.alarms, width=24)
+        )
+
+    def _source_alarm(self, kind: str, minutes: int) -> None:
+        """One source kind failing with no successful poll for `minutes`: the workers count
+        `SourceFailures` and `SourceSuccesses` per `source` (`count_for_source`). A kind no watch
+        polls has no data and stays OK."""
+        periods = max(1, math.ceil(minutes / PERIOD.to_minutes()))
+        failing = cloudwatch.MathExpression(
+            expression="IF(FILL(failures, 0) > 0 AND FILL(successes, 0) == 0, 1, 0)",
+            using_metrics={
+                "failures": self._per_source("SourceFailures", kind),
+                "successes": self._per_source("SourceSuccesses", kind),
+            },
+            period=PERIOD,
+            label=f"{kind} failing",
+        )
+        self._alarm(
+            f"source-{kind}-failing",
+            failing,
+            threshold=0,
+            periods=periods,
+            description=f"Every poll of {kind} failed for {minutes} minutes",
+        )
+
+    def _per_source(self, metric: str, kind: str) -> cloudwatch.Metric:
+        return cloudwatch.Metric(
+            namespace=NAMESPACE,
+            metric_name=metric,
+            dimensions_map={"source": kind},
+            period=PERIOD,
+            statistic="Sum",
         )
 
     def _lambda(self, metric: str, function_name: str) -> cloudwatch.Metric:

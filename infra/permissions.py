@@ -308,6 +308,26 @@ def _client_service(node: ast.expr) -> str | None:
     return None
 
 
+def _client_properties(unit: Unit) -> dict[str, str]:
+    """The properties of a method's class that make a boto3 client: `self._comprehend` when
+    `_comprehend` is a property calling `client("comprehend")` (a lazily made client)."""
+    if "." not in unit.name:
+        return {}
+    owner = _definitions(unit.module).get(unit.name.split(".")[0])
+    if not isinstance(owner, ast.ClassDef):
+        return {}
+    found: dict[str, str] = {}
+    for item in owner.body:
+        if not isinstance(item, ast.FunctionDef) or not any(
+            isinstance(d, ast.Name) and d.id == "property" for d in item.decorator_list
+        ):
+            continue
+        for call in ast.walk(item):
+            if isinstance(call, ast.Call) and (service := _client_service(call)):
+                found[item.name] = service
+    return found
+
+
 def needs_of(unit: Unit) -> set[Need]:
     """The IAM actions one code unit calls."""
     node = _definitions(unit.module).get(unit.name)
@@ -325,6 +345,7 @@ def needs_of(unit: Unit) -> set[Need]:
         for target in assign.targets
         if isinstance(target, ast.Name)
     }
+    properties = _client_properties(unit)  # self._comprehend -> client("comprehend")
     for call in ast.walk(node):
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
             continue
@@ -332,6 +353,13 @@ def needs_of(unit: Unit) -> set[Need]:
         service = _client_service(receiver) or (
             clients.get(receiver.id) if isinstance(receiver, ast.Name) else None
         )
+        if (
+            service is None
+            and isinstance(receiver, ast.Attribute)
+            and isinstance(receiver.value, ast.Name)
+            and receiver.value.id == "self"
+        ):
+            service = properties.get(receiver.attr)
         if service:
             action = BOTO_EXCEPTIONS.get((service, method), _camel(method))
             found.add(Need(f"{service}:{action}", kind, resource))
@@ -340,6 +368,24 @@ def needs_of(unit: Unit) -> set[Need]:
                 found.add(Need(f"dynamodb:{PYNAMO_OPERATIONS[method]}", "table", table))
         elif uses_ssm_provider and method in SSM_PROVIDER:
             found.add(Need(f"ssm:{SSM_PROVIDER[method]}", "parameters", "*"))
+    return found
+
+
+# Adapters a deployment switches on (a setting, not the code path, decides whether they run):
+# module -> the value of `Settings.sentiment_backend` that switches it on.
+SWITCHED_ADAPTERS = {"chalicelib.aws.comprehend": "comprehend"}
+
+
+def switched_needs(entry_points: tuple[str, ...], sentiment_backend: str) -> set[Need]:
+    """What the switched-on adapters a function reaches call: every method of each of their
+    classes it reaches (they are called through a protocol, which the scanner cannot follow)."""
+    found: set[Need] = set()
+    for unit in reached(entry_points):
+        if SWITCHED_ADAPTERS.get(unit.module) != sentiment_backend or "." in unit.name:
+            continue
+        for name in _definitions(unit.module):
+            if name.startswith(f"{unit.name}."):
+                found |= needs_of(Unit(unit.module, name))
     return found
 
 

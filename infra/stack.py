@@ -39,9 +39,10 @@ from constructs import Construct
 
 from chalicelib.aws.secrets import PLACEHOLDER_PREFIX
 from chalicelib.settings import Settings, get_settings
+from chalicelib.sources.registry import known_kinds
 from infra import app_model, monitoring
 from infra.app_model import Function, TableSpec
-from infra.permissions import Need, function_needs
+from infra.permissions import Need, function_needs, switched_needs
 
 STAGES = ("dev", "prod")
 MAX_RECEIVES = 5  # as the local stack: then a message moves to its DLQ
@@ -62,6 +63,28 @@ class StackOptions:
     ops_emails: tuple[str, ...] = ()  # subscribed to the operations topic (alarms)
     webhook_integrations: tuple[str, ...] = ()  # generic webhook integrations to create
     source_alarm_minutes: int = 60  # a source failing or silent this long raises an alarm
+    # per source kind, e.g. {"appstore": 1440}: a kind's own threshold, in minutes
+    source_alarm_minutes_by_kind: tuple[tuple[str, int], ...] = ()
+    sentiment_backend: str = "builtin"  # "comprehend": Amazon Comprehend for other languages
+    influencer_reach: float = 70.0  # reach score (0-100) from which an author is an influencer
+    # True: API Gateway demands SigV4 on the management routes, for companies that call the API
+    # only with IAM identities. Off by default: the app checks API keys, which the dashboard and
+    # scripts use, and a gateway-level IAM check would refuse them before the app sees them.
+    iam_api: bool = False
+
+
+def sigv4_operations(paths: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (path, method) pairs IAM protects: every route but the public ones (the dashboard,
+    health, the OpenAPI document, Slack and the platform webhooks, which sign their requests)."""
+    from chalicelib.handlers.auth import is_public
+
+    return [
+        (path, method)
+        for path, methods in paths.items()
+        if not is_public(path)
+        for method in methods
+        if not method.startswith("x-") and method != "options"
+    ]
 
 
 def stage_settings(stage: str) -> Settings:
@@ -134,6 +157,8 @@ class TidingsStack(Stack):
             dlqs=self.dlqs,
             topic=self.topics["operations"],
             source_alarm_minutes=options.source_alarm_minutes,
+            source_kinds=known_kinds(),
+            source_alarm_minutes_by_kind=dict(options.source_alarm_minutes_by_kind),
         )
         self._outputs()
         self._suppressions()
@@ -295,7 +320,10 @@ class TidingsStack(Stack):
             indexed = any(spec.indexes for spec in app_model.tables() if spec.name == need.resource)
             return [table.table_arn, f"{table.table_arn}/index/*"] if indexed else [table.table_arn]
         if need.resource_kind == "queue":
-            return [self.queues[need.resource].queue_arn]
+            arns = [self.queues[need.resource].queue_arn]
+            if need.action == "sqs:GetQueueAttributes" and need.resource in self.dlqs:
+                arns.append(self.dlqs[need.resource].queue_arn)  # health shows the DLQ depth too
+            return arns
         if need.resource_kind == "topic":
             return [self.topics[need.resource].topic_arn]
         if need.resource_kind == "parameters":
@@ -311,7 +339,10 @@ class TidingsStack(Stack):
     def statements(self, function: Function) -> list[iam.PolicyStatement]:
         """What the function's code calls, on the resources it touches, and nothing else."""
         by_resources: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for need in function_needs(function.entry_points):
+        needs = function_needs(function.entry_points) | switched_needs(
+            function.entry_points, self.options.sentiment_backend
+        )
+        for need in needs:
             by_resources[tuple(self._resource_arns(need))].add(need.action)
             if need.action == "sns:Publish":  # the topics are encrypted with our key
                 by_resources[(self.key.key_arn,)].update(["kms:Decrypt", "kms:GenerateDataKey"])
@@ -369,6 +400,8 @@ class TidingsStack(Stack):
                 "TIDINGS_STAGE": self.settings.stage,
                 "TIDINGS_PREFIX": self.settings.prefix,
                 "TIDINGS_PARAMETER_PREFIX": self.settings.parameter_prefix,
+                "TIDINGS_SENTIMENT_BACKEND": self.options.sentiment_backend,
+                "TIDINGS_INFLUENCER_REACH": f"{self.options.influencer_reach:g}",
             },
         }
         outdir = Path(self.node.try_get_context("chalice_out") or cdk_outdir(self))
@@ -422,10 +455,12 @@ class TidingsStack(Stack):
         self._protect_api()
 
     def _protect_api(self) -> None:
-        """Management routes need IAM (SigV4) auth; webhook routes are called by platforms and
-        authenticate every request in the app itself (HMAC signatures, verify tokens)."""
+        """The app authenticates every route (API keys, or HMAC signatures for platforms); with
+        `iam_api`, API Gateway also demands SigV4 on the management routes."""
         api = self.chalice.get_resource("RestAPI")
         api.add_property_override("Name", self.settings.prefix)
+        if not self.options.iam_api:
+            return
         api.add_property_override(
             "DefinitionBody.securityDefinitions.sigv4",
             {
@@ -435,15 +470,11 @@ class TidingsStack(Stack):
                 "x-amazon-apigateway-authtype": "awsSigv4",
             },
         )
-        for path, methods in self._swagger_paths().items():
-            if path.startswith("/webhooks/"):
-                continue
-            for method in methods:
-                if method.startswith("x-") or method == "options":
-                    continue
-                api.add_property_override(
-                    f"DefinitionBody.paths.{path}.{method}.security", [{"sigv4": []}]
-                )
+        for path, method in sigv4_operations(self._swagger_paths()):
+            escaped = path.replace(".", "\\.")  # "/openapi.json": a dot splits overrides
+            api.add_property_override(
+                f"DefinitionBody.paths.{escaped}.{method}.security", [{"sigv4": []}]
+            )
 
     def _swagger_paths(self) -> dict[str, Any]:
         sam = Path(self.chalice._sam_package_dir) / "sam.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 
 from chalicelib.aws.clients import client
@@ -21,7 +22,28 @@ def message_attributes(item: WatchMention) -> dict[str, dict[str, str]]:
         "sentiment": item.sentiment,
         "language": item.language,
     }
-    return {k: {"DataType": "String", "StringValue": v} for k, v in values.items()}
+    attrs = {k: {"DataType": "String", "StringValue": v} for k, v in values.items()}
+    # What alert rules filter on (chalicelib.domain.alerts.rules.sns_filter_policy)
+    attrs["influencer"] = {"DataType": "String", "StringValue": str(item.influencer).lower()}
+    attrs["reach"] = {"DataType": "Number", "StringValue": f"{item.reach_score or 0:.1f}"}
+    return attrs
+
+
+def email_readable(item: WatchMention, message: str) -> dict[str, str]:
+    """Message and Subject for every protocol: Lambda, SQS and email-json subscribers get the
+    JSON (the "default"), an email subscription (instant alerts by email, subscribed by infra
+    with a filter policy on the attributes above) a subject line and a plain-text body. SNS
+    email delivers at most 10 messages a second per subscription: the notifier's flood control
+    keeps bursts below that."""
+    from chalicelib.notify.render import as_text, headline
+
+    subject = unicodedata.normalize("NFKD", " ".join(headline(item).split()))
+    subject = subject.encode("ascii", "ignore").decode().strip() or "New mention"
+    return {
+        "Subject": subject[:99],
+        "MessageStructure": "json",
+        "Message": json.dumps({"default": message, "email": as_text(item)[: MAX_TEXT * 2]}),
+    }
 
 
 class SnsMentionPublisher:
@@ -37,7 +59,7 @@ class SnsMentionPublisher:
                 entries.append(
                     {
                         "Id": str(i),
-                        "Message": json.dumps(body, separators=(",", ":")),
+                        **email_readable(item, json.dumps(body, separators=(",", ":"))),
                         "MessageAttributes": message_attributes(item),
                     }
                 )

@@ -25,3 +25,20 @@ class SqsJobQueue:
             if response.get("Failed"):
                 codes = sorted({f.get("Code", "?") for f in response["Failed"]})
                 raise TransientError(f"SQS refused {len(response['Failed'])} messages: {codes}")
+
+    def depths(self) -> dict[str, int | None]:
+        """Messages waiting in the queue and in its DLQ (`<name>-dlq`, as infra names it);
+        None for one that cannot be read."""
+        return {"messages": self._depth(self._url), "dlq_messages": self._depth(self._url + "-dlq")}
+
+    @staticmethod
+    def _depth(url: str) -> int | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            attributes = client("sqs").get_queue_attributes(
+                QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+            )["Attributes"]
+        except (BotoCoreError, ClientError):
+            return None
+        return int(attributes["ApproximateNumberOfMessages"])

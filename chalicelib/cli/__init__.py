@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from chalicelib.cli import analyse, backfill, health, query, source, up
+from chalicelib.cli import alerts, analyse, backfill, digest, health, keys, query, source, up
 
-COMMANDS = (up, source, analyse, query, backfill, health)
+COMMANDS = (up, source, analyse, query, backfill, health, digest, keys, alerts)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,7 +39,7 @@ def _backfill(args: argparse.Namespace) -> int:
     from chalicelib.domain.backfill import run_backfill
     from chalicelib.errors import SourceError
     from chalicelib.services import services
-    from chalicelib.sources.backfill import pending, seed_cursor
+    from chalicelib.sources.backfill import pages_per_step, pending, seed_cursor
     from chalicelib.sources.registry import connector_for
 
     svc = services()
@@ -51,7 +51,6 @@ def _backfill(args: argparse.Namespace) -> int:
     if not sources:
         print(f"tidings: watch {watch.id!r} has no source {args.source!r}", file=sys.stderr)
         return 2
-    one_page = replace(svc.settings, poll_max_pages=1)  # one page a step: the bar moves
     pipeline = svc.pipeline()
     status = 0
     for source in sources:
@@ -59,14 +58,17 @@ def _backfill(args: argparse.Namespace) -> int:
             print(f"{source.id}: already polled, skipped (backfill is for a new watch)")
             continue
         print(f"{source.id}:", flush=True)
+        # a resumable run moves one page a step (the bar moves); others page back at once
+        per_step = pages_per_step(source.kind, args.pages)
+        settings = replace(svc.settings, poll_max_pages=per_step)
         try:
             run_backfill(
                 watch,
                 source,
                 seed=seed_cursor(source.kind, datetime.now(UTC), args.days),
-                pages=args.pages,
+                pages=max(1, args.pages // per_step),
                 cursors=svc.cursors,
-                connector=connector_for(source.kind, one_page),
+                connector=connector_for(source.kind, settings),
                 pipeline=pipeline,
                 pending=pending,
                 on_progress=lambda p: print(f"  {progress_bar(p)}", flush=True),

@@ -48,7 +48,7 @@ def _up(args: argparse.Namespace) -> int:
         stack.start()
         stack.configure(config)
         api = stack.serve_api(args.port or config.api_port)
-        _banner(config, api, demo_url)
+        _banner(config, api, demo_url, stack.create_api_key())
         stack.run(
             args.interval or config.poll_interval_s, duration_s=args.duration, stop=lambda: stopping
         )
@@ -64,11 +64,13 @@ def _up(args: argparse.Namespace) -> int:
     return 0
 
 
-def _banner(config: LocalConfig, api: str, demo_url: str) -> None:
+def _banner(config: LocalConfig, api: str, demo_url: str, api_key: str) -> None:
     from chalicelib.webhooks.signing import sign
 
     lines = [
-        f"Tidings is listening. API: {api}  (try: curl {api}/watches)",
+        f'Tidings is listening. API: {api}  (try: curl -H "Authorization: Bearer '
+        f'$TIDINGS_KEY" {api}/watches)',
+        f"API key: {api_key}  (export TIDINGS_KEY={api_key}; more: tidings keys create NAME)",
         f"Watches: {', '.join(w.id for w in config.watches) or 'none'}",
     ]
     if demo_url:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
+from chalicelib.domain.alerts.settings import AlertSettings
 from chalicelib.domain.keys import mention_key, short_hash
 
 SENTIMENTS = ("positive", "neutral", "negative", "unscored")
@@ -43,6 +44,7 @@ class Watch:
     sources: tuple[SourceRef, ...] = ()
     retention_days: int = 365
     enabled: bool = True
+    alerts: AlertSettings = field(default_factory=AlertSettings)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +54,7 @@ class Watch:
             "sources": [s.to_dict() for s in self.sources],
             "retention_days": self.retention_days,
             "enabled": self.enabled,
+            "alerts": self.alerts.to_dict(),
         }
 
 
@@ -97,6 +100,11 @@ class WatchMention:
     status_at: datetime | None = None
     reach_score: float | None = None  # the author's reach, 0-100 comparable across sources
     influencer: bool = False  # reach at or above the deployment's influencer threshold
+    story_id: str | None = None  # id of the mention that founded its story (domain/stories.py)
+    is_story_lead: bool = True  # the founding mention: the one copy alerted and counted
+    assignee: str | None = None  # triage: who should answer
+    note: str | None = None  # triage: an internal note
+    first_response_at: datetime | None = None  # when it first left "new"
 
     @property
     def id(self) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.domain.authors import author_cells
 from chalicelib.domain.matching import Document, WatchMatcher
 from chalicelib.domain.models import Claim, CounterKey, Mention, Watch, WatchMention
 from chalicelib.domain.ports import (
@@ -20,7 +21,9 @@ from chalicelib.domain.ports import (
     CounterRepository,
     MentionPublisher,
     MentionRepository,
+    StoryRepository,
 )
+from chalicelib.domain.stories import STORY_WINDOW, Fingerprint, StoryBook, fingerprint
 from chalicelib.domain.text import plain_text
 
 COUNTER_RETENTION = timedelta(days=800)
@@ -31,6 +34,7 @@ class PipelineResult:
     received: int = 0
     unmatched: int = 0
     duplicates: int = 0
+    copies: int = 0  # new mentions that joined a story another mention founded (not alerted)
     new: list[WatchMention] = field(default_factory=list)
 
 
@@ -61,6 +65,7 @@ class Pipeline:
         publisher: MentionPublisher,
         analyser: Analyser,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        stories: StoryRepository | None = None,
     ) -> None:
         self._watches = {w.id: w for w in watches if w.enabled}
         self._matcher = WatchMatcher(self._watches.values())
@@ -69,12 +74,14 @@ class Pipeline:
         self._publisher = publisher
         self._analyser = analyser
         self._clock = clock
+        self._stories = stories
 
     def process(self, mentions: Iterable[Mention], delivery_id: str) -> PipelineResult:
         result = PipelineResult()
         now = self._clock()
         claimed: list[WatchMention] = []
         retried: list[WatchMention] = []
+        books: dict[str, StoryBook] = {}
         for raw in mentions:
             result.received += 1
             mention = normalise(raw)
@@ -86,6 +93,7 @@ class Pipeline:
             body = f"{mention.title}\n{mention.text}".strip()
             sentiment, score = self._analyser.sentiment(body, language)
             reach_score, influencer = self._analyser.reach(mention)
+            story_print = fingerprint(mention.title, mention.text)
             for match in matches:
                 item = WatchMention(
                     watch_id=match.watch_id,
@@ -97,6 +105,7 @@ class Pipeline:
                     reach_score=reach_score,
                     influencer=influencer,
                 )
+                item = self._join_story(item, story_print, books, now)
                 retention = timedelta(days=self._watches[match.watch_id].retention_days)
                 outcome = self._mentions.claim(item, delivery_id, mention.published_at + retention)
                 if outcome is Claim.NEW:
@@ -105,6 +114,7 @@ class Pipeline:
                     retried.append(item)
                 else:
                     result.duplicates += 1
+        self._record_stories(books, delivery_id, now)
         if retried:
             # Stored by an earlier attempt of this very delivery: fan out unless it finished.
             if self._counters.delivery_finished(delivery_id):
@@ -112,13 +122,49 @@ class Pipeline:
             else:
                 claimed.extend(retried)
         if claimed:
+            # A story is alerted and counted once, through its lead; its copies are only stored.
+            leads = [i for i in claimed if i.is_story_lead]
+            result.copies = len(claimed) - len(leads)
             counts = Counter(
                 CounterKey(
                     i.watch_id, hour_of(i.mention.published_at), i.mention.source, i.sentiment
                 )
-                for i in claimed
+                for i in leads
             )
-            self._publisher.publish(claimed)
-            self._counters.add(counts, now + COUNTER_RETENTION, delivery_id)
+            if leads:
+                self._publisher.publish(leads)
+            self._counters.add(
+                counts, now + COUNTER_RETENTION, delivery_id, authors=author_cells(leads)
+            )
         result.new = claimed
         return result
+
+    def _join_story(
+        self,
+        item: WatchMention,
+        story_print: Fingerprint,
+        books: dict[str, StoryBook],
+        now: datetime,
+    ) -> WatchMention:
+        """Tag the mention with its story: the watch's recent stories are read once per batch,
+        and stories founded earlier in the batch count too."""
+        if self._stories is None:
+            return replace(item, story_id=item.id)
+        book = books.get(item.watch_id)
+        if book is None:
+            book = books[item.watch_id] = StoryBook(
+                known=self._stories.recent(item.watch_id, now - STORY_WINDOW)
+            )
+        story_id = book.story_of(story_print, item.id)
+        return replace(item, story_id=story_id, is_story_lead=story_id == item.id)
+
+    def _record_stories(self, books: dict[str, StoryBook], delivery_id: str, now: datetime) -> None:
+        """One write per watch and batch for the stories it founded; a retry finds them again
+        and founds nothing new."""
+        if self._stories is None:
+            return
+        for watch_id, book in books.items():
+            if book.founded:
+                self._stories.record(
+                    watch_id, delivery_id, now, book.founded, now + STORY_WINDOW + timedelta(days=1)
+                )

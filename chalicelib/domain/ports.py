@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib.domain.authors import AuthorCells
 from chalicelib.domain.models import (
     Claim,
     CounterKey,
@@ -16,6 +17,7 @@ from chalicelib.domain.models import (
     Watch,
     WatchMention,
 )
+from chalicelib.domain.stories import StoryEntry
 
 
 class WatchRepository(Protocol):
@@ -50,9 +52,15 @@ class MentionRepository(Protocol):
 
 
 class CounterRepository(Protocol):
-    def add(self, counts: Mapping[CounterKey, int], expires_at: datetime, delivery_id: str) -> None:
-        """Add the counts and record the delivery as finished, atomically: a retry can tell
-        whether it was counted."""
+    def add(
+        self,
+        counts: Mapping[CounterKey, int],
+        expires_at: datetime,
+        delivery_id: str,
+        authors: AuthorCells | None = None,
+    ) -> None:
+        """Add the counts (and the per-author cells) and record the delivery as finished,
+        atomically: a retry can tell whether it was counted."""
         ...
 
     def delivery_finished(self, delivery_id: str) -> bool: ...
@@ -81,12 +89,34 @@ class BudgetRepository(Protocol):
     def used(self, scope: str) -> int: ...
 
 
+class StoryRepository(Protocol):
+    """The stories each watch founded recently (domain/stories.py), stored per batch."""
+
+    def recent(self, watch_id: str, since: datetime) -> list[StoryEntry]:
+        """Stories the watch founded since that moment, oldest first."""
+        ...
+
+    def record(
+        self,
+        watch_id: str,
+        delivery_id: str,
+        at: datetime,
+        entries: Sequence[StoryEntry],
+        expires_at: datetime,
+    ) -> None:
+        """Remember the stories a delivery founded (idempotent per delivery and moment)."""
+        ...
+
+
 class MentionPublisher(Protocol):
     def publish(self, items: Sequence[WatchMention]) -> None: ...
 
 
 class JobQueue(Protocol):
     def send(self, bodies: Sequence[Mapping[str, Any]]) -> None: ...
+    def depths(self) -> dict[str, int | None]:
+        """`messages` waiting and `dlq_messages` (failed 5 times); None when unreadable."""
+        ...
 
 
 class Connector(Protocol):

@@ -65,6 +65,13 @@ def watch_mention_to_dict(item: WatchMention) -> dict[str, Any]:
         "status_at": item.status_at.isoformat() if item.status_at else None,
         "reach_score": item.reach_score,
         "influencer": item.influencer,
+        "story_id": item.story_id or item.id,
+        "is_story_lead": item.is_story_lead,
+        "assignee": item.assignee,
+        "note": item.note,
+        "first_response_at": (
+            item.first_response_at.isoformat() if item.first_response_at else None
+        ),
     }
 
 
@@ -80,4 +87,6 @@ def watch_mention_from_dict(data: Mapping[str, Any]) -> WatchMention:
         status=str(data.get("status") or "new"),
         reach_score=float(data["reach_score"]) if data.get("reach_score") is not None else None,
         influencer=bool(data.get("influencer")),
+        story_id=str(data["story_id"]) if data.get("story_id") else None,
+        is_story_lead=bool(data.get("is_story_lead", True)),
     )

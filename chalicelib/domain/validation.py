@@ -6,17 +6,20 @@ from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
+from chalicelib.domain.alerts.schema import alert_settings_from_dict
 from chalicelib.domain.models import WATCH_ID, SourceRef, Watch
 from chalicelib.domain.query import QueryError, parse
 from chalicelib.errors import ValidationError
 
-FIELDS = {"id", "name", "query", "sources", "retention_days", "enabled"}
-NEEDS_TARGET = {"rss"}
+FIELDS = {"id", "name", "query", "sources", "retention_days", "enabled", "alerts"}
+URL_TARGETS = {"rss"}  # kinds whose target must also be an http(s) URL
 
 
 def watch_from_input(
     data: Any, known_sources: Collection[str], watch_id: str | None = None
 ) -> Watch:
+    """`known_sources` names the kinds a watch may use; as a mapping (the registry's
+    `target_hints()`), a kind with a non-empty hint needs a target and the hint says what."""
     if not isinstance(data, Mapping):
         raise ValidationError("the body must be a JSON object")
     unknown = sorted(set(data) - FIELDS)
@@ -52,6 +55,7 @@ def watch_from_input(
         sources=_sources(data.get("sources", []), known_sources),
         retention_days=retention,
         enabled=enabled,
+        alerts=alert_settings_from_dict(data.get("alerts")),
     )
 
 
@@ -70,7 +74,10 @@ def _sources(raw: Any, known: Collection[str]) -> tuple[SourceRef, ...]:
             )
         if not isinstance(target, str):
             raise ValidationError(f"sources[{i}].target must be a string")
-        if kind in NEEDS_TARGET:
+        hint = known.get(kind, "") if isinstance(known, Mapping) else ""
+        if hint and not target.strip():
+            raise ValidationError(f"sources[{i}]: {kind} needs a target: {hint}")
+        if kind in URL_TARGETS:
             url = urlparse(target)
             if url.scheme not in ("http", "https") or not url.netloc:
                 raise ValidationError(f"sources[{i}]: {kind} needs a target http(s) URL")

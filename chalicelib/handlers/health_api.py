@@ -39,6 +39,9 @@ def health() -> dict[str, Any]:
         "watches": len(watches),
         "sources": sources,
         "budgets": _budgets(svc.settings, watches),
+        "alerts": _alerts(svc.settings, watches),
+        # Jobs waiting, and jobs that failed 5 times (DLQ): is Tidings keeping up?
+        "queues": {"poll": svc.poll_queue.depths(), "ingest": svc.ingest_queue.depths()},
     }
 
 
@@ -47,6 +50,27 @@ def _budgets(settings: Settings, watches: list[Watch]) -> list[dict[str, Any]]:
     from chalicelib.sources.access import budget_report, default_budgets
 
     return budget_report(watches, settings, default_budgets(), datetime.now(UTC))
+
+
+def _alerts(settings: Settings, watches: list[Watch]) -> dict[str, Any]:
+    """Alert targets in use that answered "gone" (a deleted Slack webhook or channel): not
+    retried until the URL or channel is replaced."""
+    from chalicelib.notify.wiring import senders
+    from chalicelib.store.alerts import DynamoGoneTargets
+
+    channels = senders(settings)
+    in_use: dict[str, list[str]] = {}
+    for watch in watches:
+        for sender in channels.values():
+            target = sender.target(watch)
+            if target:
+                in_use.setdefault(target, []).append(watch.id)
+    gone = [
+        {**g, "watches": in_use[g["target"]]}
+        for g in DynamoGoneTargets().all()
+        if g["target"] in in_use
+    ]
+    return {"ok": not gone, "gone": gone}
 
 
 def _iso(value: Any) -> str | None:

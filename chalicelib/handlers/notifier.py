@@ -1,8 +1,10 @@
-"""The notifier: subscribed to the mentions topic, it delivers each alert to its sinks."""
+"""The notifier: subscribed to the mentions topic, it runs the watch's alert rules and delivers
+through flood control; a schedule flushes the batches that are due, every minute."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from chalice.app import Blueprint
@@ -16,18 +18,40 @@ from chalicelib.settings import get_settings
 bp = Blueprint(__name__)
 
 
-def deliver(message: str) -> None:
-    item = watch_mention_from_dict(json.loads(message))
-    for sink in services().alert_sinks():
+def deliver(message: str, now: datetime | None = None) -> list[str]:
+    """One new mention: the unthrottled sinks (console), then the rules' channels."""
+    from chalicelib.notify.wiring import alert_delivery
+
+    body = json.loads(message)
+    item = watch_mention_from_dict(body)
+    svc = services()
+    for sink in svc.alert_sinks():
         try:
             sink.send(item)
         except PermanentError as error:
             logger.error("alert not deliverable", sink=type(sink).__name__, error=str(error))
             metrics.add_metric(name="AlertsUndeliverable", unit="Count", value=1)
-    logger.info("alert delivered", watch_id=item.watch_id, source=item.mention.source)
-    metrics.add_metric(name="AlertsSent", unit="Count", value=1)
+    watch = svc.watches.get(item.watch_id)
+    if watch is None or not watch.enabled:
+        return []
+    story = str(body.get("story_id") or "")
+    return alert_delivery(svc.settings).deliver(watch, item, story, now or datetime.now(UTC))
+
+
+def flush(now: datetime | None = None) -> int:
+    """Send every held batch whose window or quiet hours ended; returns batches sent."""
+    from chalicelib.notify.wiring import alert_delivery
+
+    svc = services()
+    watches = {w.id: w for w in svc.watches.list()}
+    return alert_delivery(svc.settings).flush(watches, now or datetime.now(UTC))
 
 
 @bp.on_sns_message(topic=get_settings().mentions_topic_name, name="notifier")
 def notifier(event: Any) -> None:
     deliver(event.message)
+
+
+@bp.schedule("rate(1 minute)", name="alert_flush")
+def alert_flush(event: Any) -> None:
+    flush()

@@ -220,10 +220,19 @@ def youtube_notification() -> Response:
         # Unsigned: only channels we watch, so a stranger cannot inject other videos.
         watched = {t.rsplit("=", 1)[1] for t in websub.wanted_topics(svc.watches.list())}
         mentions = [m for m in mentions if m.author.handle in watched]
-    for video_id in notification.deleted:
-        logger.info("youtube video deleted", video_id=video_id[:64])
-    dropped = ["deleted-entry"] * len(notification.deleted)
-    return _accept("youtube", mentions, dropped)
+    # Unsigned, a tombstone could come from anyone: only a signed one may delete.
+    deleted = [v for v in notification.deleted if secret and websub.CHANNEL_ID.fullmatch(v)]
+    if len(deleted) < len(notification.deleted):
+        logger.info("youtube tombstones ignored", count=len(notification.deleted) - len(deleted))
+    if deleted:  # the ingest worker marks each stored mention of the video deleted
+        svc.ingest_queue.send(
+            [
+                {"integration": "youtube", "deleted": {"source": "youtube", "native_id": v}}
+                for v in deleted
+            ]
+        )
+        logger.info("youtube videos deleted", count=len(deleted))
+    return _accept("youtube", mentions, [])
 
 
 # Amazon SNS over HTTP(S) ------------------------------------------------------------------------

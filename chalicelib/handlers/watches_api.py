@@ -13,10 +13,10 @@ from chalicelib.services import services
 bp = Blueprint(__name__)
 
 
-def _known_sources() -> tuple[str, ...]:
-    from chalicelib.sources.registry import watchable_kinds
+def _known_sources() -> dict[str, str]:
+    from chalicelib.sources.registry import target_hints
 
-    return watchable_kinds()
+    return target_hints()  # kind -> what its target names ("" when none is needed)
 
 
 def _parse(data: Any, watch_id: str | None = None) -> Any:

@@ -4,30 +4,46 @@ bad job is retried without failing or repeating the others."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint
 
 from chalicelib.domain.models import PollJob
 from chalicelib.domain.pipeline import Pipeline, PipelineResult
 from chalicelib.domain.polling import run_poll
 from chalicelib.domain.serialise import mention_from_dict
-from chalicelib.observability import logger, metrics
+from chalicelib.errors import TransientError
+from chalicelib.observability import count_for_source, logger, metrics
 from chalicelib.services import services
 from chalicelib.settings import get_settings
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 bp = Blueprint(__name__)
 
-# A batch whose every record failed is reported the same way, not raised: Lambda retries just
-# those records, and the local stack can drive the handler as Lambda does.
-_processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+@cache
+def _processor() -> Any:
+    """Built on first use: Powertools' batch module (and asyncio) stay out of the API's cold
+    start. A batch whose every record failed is reported the same way, not raised: Lambda
+    retries just those records, and the local stack can drive the handler as Lambda does."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+
+    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+def _process(
+    event: dict[str, Any], handler: Callable[[SQSRecord], None], context: Any
+) -> PartialItemFailureResponse:
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+
+    return process_partial_response(
+        event=event, record_handler=handler, processor=_processor(), context=context
+    )
 
 
 def _report(result: PipelineResult, source: str) -> None:
@@ -60,17 +76,20 @@ def handle_poll_batch(event: dict[str, Any], context: Any = None) -> PartialItem
                 connector=svc.connector(job.source.kind),
                 pipeline=pipeline,
             )
+        except TransientError:  # retried by the queue; counted so a per-source alarm sees it
+            count_for_source("SourceFailures", job.source.kind)
+            raise
         finally:
             logger.remove_keys(["watch_id", "source"])
         if outcome.error:
             logger.warning("source failed", source=job.source.id, error=outcome.error)
             metrics.add_metric(name="SourceFailures", unit="Count", value=1)
+            count_for_source("SourceFailures", job.source.kind)
         elif outcome.result is not None:
             _report(outcome.result, job.source.kind)
+            count_for_source("SourceSuccesses", job.source.kind)
 
-    return process_partial_response(
-        event=event, record_handler=poll_one, processor=_processor, context=context
-    )
+    return _process(event, poll_one, context)
 
 
 def handle_ingest_batch(event: dict[str, Any], context: Any = None) -> PartialItemFailureResponse:
@@ -78,12 +97,17 @@ def handle_ingest_batch(event: dict[str, Any], context: Any = None) -> PartialIt
 
     def ingest_one(record: SQSRecord) -> None:
         message = json.loads(record.body)
+        if "deleted" in message:  # a platform's tombstone (YouTube WebSub deleted-entry)
+            from chalicelib.store.tombstones import mark_deleted
+
+            gone = message["deleted"]
+            marked = mark_deleted(str(gone["source"]), str(gone["native_id"]))
+            logger.info("mentions marked deleted", source=gone["source"], count=marked)
+            return
         mention = mention_from_dict(message["mention"])
         _report(pipeline.process([mention], delivery_id=record.message_id), mention.source)
 
-    return process_partial_response(
-        event=event, record_handler=ingest_one, processor=_processor, context=context
-    )
+    return _process(event, ingest_one, context)
 
 
 _settings = get_settings()

@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.domain.models import Watch
 from chalicelib.domain.validation import watch_from_input
 from chalicelib.errors import ValidationError
-from chalicelib.sources.registry import watchable_kinds
+from chalicelib.sources.registry import target_hints
 
 DEMO_FEED = "{demo_feed}"
 
@@ -55,7 +55,7 @@ def parse_config(data: dict[str, Any], demo_feed_url: str = "") -> LocalConfig:
             for s in raw.get("sources", [])
         ]
         try:
-            watches.append(watch_from_input({**raw, "sources": sources}, watchable_kinds()))
+            watches.append(watch_from_input({**raw, "sources": sources}, target_hints()))
         except ValidationError as error:
             raise ValidationError(f"watch[{i}]: {error}") from error
     return LocalConfig(

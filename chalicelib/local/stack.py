@@ -101,6 +101,12 @@ class LocalStack:
         for name, value in platform_parameters(svc.settings, config.platform_webhooks):
             put_secret(name, value)
 
+    def create_api_key(self, name: str = "demo") -> str:
+        """A new API key (the banner prints it); only its SHA-256 is stored."""
+        from chalicelib.services import services
+
+        return services().api_keys.create(name)[1]
+
     def serve_api(self, port: int) -> str:
         from chalice.config import Config
         from chalice.local import CustomLocalChalice, create_local_server
@@ -120,6 +126,12 @@ class LocalStack:
 
         return plan_now()
 
+    def check_spikes(self) -> int:
+        """What the 5-minute spike schedule does on AWS: alert once per spike (see spikes.py)."""
+        from chalicelib.handlers.spike_schedule import check_spikes
+
+        return check_spikes()
+
     def drain(self, max_rounds: int = 50) -> int:
         """Run the workers and the notifier until their queues are empty (or the bound)."""
         assert self.resources is not None
@@ -131,6 +143,9 @@ class LocalStack:
             handled += n
             if n == 0:
                 break
+        from chalicelib.handlers.notifier import flush
+
+        flush()  # what the alert_flush schedule does each minute: batches that are due
         return handled
 
     def report_sources(self) -> None:
@@ -162,6 +177,7 @@ class LocalStack:
                 self.tick()
                 next_tick = time.monotonic() + poll_interval_s
                 self.drain()
+                self.check_spikes()
                 self.report_sources()
             else:
                 self.drain()  # webhooks arrive at any time

@@ -50,6 +50,7 @@ class AppStoreConnector:
     """Polls the most recent reviews of one app in one country's store."""
 
     kind = KIND
+    target_hint = "<app id>@<country>, e.g. 1592550875@us"
 
     def __init__(self, settings: Settings, *, http: HttpClient | None = None) -> None:
         self._base = settings.appstore_url.rstrip("/")

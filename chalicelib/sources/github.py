@@ -26,6 +26,7 @@ from chalicelib.settings import Settings
 from chalicelib.sources.base import HttpClient
 from chalicelib.sources.credentials import Credentials, SecretReader, get_secret
 from chalicelib.sources.query import or_query, terms_of
+from chalicelib.sources.reach_lookup import PROCESS_CACHE, ReachCache
 from chalicelib.sources.since import advanced, newer, since_of
 
 KIND = "github"
@@ -61,8 +62,11 @@ class GitHubConnector:
         *,
         http: HttpClient | None = None,
         secrets: SecretReader = get_secret,
+        reach: ReachCache | None = None,
     ) -> None:
         self._http = http or HttpClient.from_settings(KIND, settings)
+        self._users_url = settings.github_url.rstrip("/") + "/users/"
+        self._reach = reach or PROCESS_CACHE
         self._http.rate_limit = self._http.rate_limit or RATE_LIMIT
         self._search_url = settings.github_url.rstrip("/") + "/search/issues"
         self._graphql_url = settings.github_graphql_url
@@ -95,8 +99,15 @@ class GitHubConnector:
         mentions = sorted(
             [*issues, *discussions], key=lambda m: (m.published_at, m.native_id), reverse=True
         )
+        if token:  # followers cost one core-API request an author: not on the 60/hour of no token
+            mentions = self._reach.with_reach(KIND, mentions, lambda h: self._followers(h, headers))
         logger.info("mentions fetched", source=KIND, watch_id=watch.id, count=len(mentions))
         return FetchResult(mentions=tuple(mentions), cursor=positions)
+
+    def _followers(self, login: str, headers: Mapping[str, str]) -> int | None:
+        """An author's reach: followers, from `/users/{login}`."""
+        url = self._users_url + login
+        return _followers_of(self._http.get_json(url, headers=headers, authenticated=True))
 
     def _issues(
         self, query: str, cursor: Mapping[str, Any], headers: Mapping[str, str], token: bool
@@ -216,6 +227,11 @@ def _author(login: Any, url: Any) -> Author:
     if not login:
         return Author()
     return Author(name=str(login), handle=str(login), url=str(url or f"https://github.com/{login}"))
+
+
+def _followers_of(body: Any) -> int | None:
+    count = body.get("followers") if isinstance(body, dict) else None
+    return count if isinstance(count, int) else None
 
 
 def _part(cursor: Mapping[str, Any], name: str) -> Mapping[str, Any]:

@@ -8,7 +8,8 @@ Since Mastodon 4.5 an instance may disable or restrict hashtag feeds, and a disa
 empty list, not an error: an empty timeline is therefore checked against the instance's
 configuration and reported as disabled rather than looking quiet.
 
-Cursor: ``{"min_id": {"tag:<name>" | "search:<term>": <newest status id seen>}}``.
+Cursor: ``{"min_id": {"tag:<name>" | "search:<term>": <newest status id seen>}}``, plus
+``"start_id"`` (a backfill's start, `chalicelib.sources.backfill`) for timelines not read yet.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class MastodonConnector:
     """Target: the instance host, e.g. `mastodon.social`."""
 
     kind = KIND
+    target_hint = "the instance's host name, e.g. mastodon.social"
 
     def __init__(
         self,
@@ -66,6 +68,12 @@ class MastodonConnector:
         token = self._credentials.optional(f"{_safe(host)}/token")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         positions = dict(_positions(cursor))
+        start = cursor.get("start_id")  # backfill: a timeline not read yet starts here
+        if isinstance(start, str) and start:
+            for key in [f"tag:{t.casefold()}" for t in hashtags(terms)] + [
+                f"search:{t}" for t in terms
+            ]:
+                positions.setdefault(key, start)
         found: dict[str, Mention] = {}
         empty_tags = 0
         tags = hashtags(terms)

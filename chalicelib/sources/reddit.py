@@ -30,6 +30,7 @@ from chalicelib.settings import Settings
 from chalicelib.sources.base import HttpClient, credentials_rejected
 from chalicelib.sources.credentials import Credentials, SecretReader, get_secret
 from chalicelib.sources.query import or_query, terms_of
+from chalicelib.sources.reach_lookup import PROCESS_CACHE, ReachCache
 from chalicelib.sources.since import advanced, newer, since_of
 
 KIND = "reddit"
@@ -51,6 +52,7 @@ class RedditConnector:
         http: HttpClient | None = None,
         secrets: SecretReader = get_secret,
         clock: Callable[[], float] = time.monotonic,
+        reach: ReachCache | None = None,
     ) -> None:
         self._http = http or HttpClient.from_settings(KIND, settings)
         self._http.rate_limit = self._http.rate_limit or RATE_LIMIT
@@ -60,15 +62,18 @@ class RedditConnector:
         self._credentials = Credentials(KIND, settings, secrets)
         self._max_pages = max(1, settings.poll_max_pages)
         self._clock = clock
+        self._reach = reach or PROCESS_CACHE
 
     def fetch(self, watch: Watch, source: SourceRef, cursor: Mapping[str, Any]) -> FetchResult:
         query = or_query(terms_of(KIND, watch))
         sub = source.target.strip().strip("/").removeprefix("r/")
         client_id = self._credentials.optional("client-id")
         secret = self._credentials.optional("client-secret")
+        token = ""
         if client_id and secret:
             try:
-                found = self._oauth(query, sub, self._token(client_id, secret), cursor)
+                token = self._token(client_id, secret)
+                found = self._oauth(query, sub, token, cursor)
             except SourceError as error:
                 if error.reason == "credentials":  # a revoked token: fetch a new one next time
                     _tokens.pop((self._auth_url, client_id), None)
@@ -81,8 +86,27 @@ class RedditConnector:
                 feed_params["restrict_sr"] = "on"
             found = parse(self._http.get(self._public + path, params=feed_params).body)
         mentions = newer(found, cursor)
+        if token:  # karma through the API; the public feed's throttle leaves no room for it
+            mentions = self._reach.with_reach(KIND, mentions, lambda h: self._karma(h, token))
         logger.info("mentions fetched", source=KIND, watch_id=watch.id, count=len(mentions))
         return FetchResult(mentions=tuple(mentions), cursor=advanced(cursor, mentions))
+
+    def _karma(self, handle: str, token: str) -> int | None:
+        """An author's reach: link plus comment karma, from `/user/{name}/about`."""
+        name = handle.removeprefix("u/")
+        body = self._http.get_json(
+            f"{self._api}/user/{name}/about",
+            params={"raw_json": 1},
+            headers={"Authorization": f"bearer {token}"},
+            authenticated=True,
+        )
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            return None
+        karma = [
+            k for k in (data.get("link_karma"), data.get("comment_karma")) if isinstance(k, int)
+        ]
+        return sum(karma) if karma else None
 
     def _oauth(self, query: str, sub: str, token: str, cursor: Mapping[str, Any]) -> list[Mention]:
         """Posts by search and, in a subreddit, its new comments, through oauth.reddit.com."""

@@ -52,6 +52,13 @@ def watchable_kinds() -> tuple[str, ...]:
     return tuple(sorted({*CONNECTORS, *PUSH_CONNECTORS}))
 
 
+def target_hints() -> dict[str, str]:
+    """Each watchable kind with what its `target` must name ("" when it needs none), from the
+    connector's `target_hint`: validation asks for a target exactly where a connector needs one."""
+    factories = {**CONNECTORS, **PUSH_CONNECTORS}
+    return {kind: str(getattr(factories[kind], "target_hint", "")) for kind in watchable_kinds()}
+
+
 def connector_for(kind: str, settings: Settings) -> Connector:
     """A new connector of `kind`; each owns an HTTP session, so build one per process and reuse."""
     try:

@@ -41,6 +41,7 @@ class FeedConnector:
     """Polls one feed URL (`SourceRef.target`) and returns the entries it has not returned yet."""
 
     kind = KIND
+    target_hint = "the feed's http(s) URL"
 
     def __init__(
         self,

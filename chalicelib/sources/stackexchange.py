@@ -47,6 +47,7 @@ class StackExchangeConnector:
     """Target: the site's API name, `stackoverflow`, `superuser`, `serverfault`, …"""
 
     kind = KIND
+    target_hint = "the site's API name, e.g. stackoverflow or superuser"
 
     def __init__(
         self,

@@ -12,6 +12,8 @@ from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.alerts.schema import alert_settings_from_dict
+from chalicelib.domain.authors import AuthorCells
 from chalicelib.domain.models import (
     Author,
     Claim,
@@ -22,6 +24,7 @@ from chalicelib.domain.models import (
     Watch,
     WatchMention,
 )
+from chalicelib.store.authors import record_author
 from chalicelib.store.tables import (
     CounterModel,
     CursorModel,
@@ -29,6 +32,7 @@ from chalicelib.store.tables import (
     MentionModel,
     WatchModel,
 )
+from chalicelib.store.tombstones import record_key
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 MAX_TRANSACTION_ITEMS = 100
@@ -79,6 +83,7 @@ def _watch_model(watch: Watch) -> WatchModel:
         sources=[s.to_dict() for s in watch.sources],
         retention_days=watch.retention_days,
         enabled=watch.enabled,
+        alerts=watch.alerts.to_dict(),
         updated_at=_now(),
     )
 
@@ -93,6 +98,7 @@ def _watch(model: WatchModel) -> Watch:
         ),
         retention_days=int(model.retention_days),
         enabled=bool(model.enabled),
+        alerts=alert_settings_from_dict(model.alerts),
     )
 
 
@@ -107,7 +113,13 @@ class DynamoMentionRepository:
             stored = MentionModel.get(
                 item.watch_id, item.id, consistent_read=True, attributes_to_get=["claim"]
             )
-            return Claim.RETRY if stored.claim == delivery_id else Claim.DUPLICATE
+            if stored.claim != delivery_id:
+                return Claim.DUPLICATE
+            record_author(item, expires_at)  # the first attempt may have stopped before it
+            record_key(item, expires_at)
+            return Claim.RETRY
+        record_author(item, expires_at)  # the author index, for erasure: 1 WRU per mention
+        record_key(item, expires_at)  # tombstone lookup: only for sources that send them
         return Claim.NEW
 
     def feed(
@@ -172,6 +184,8 @@ def _mention_model(item: WatchMention, delivery_id: str, expires_at: datetime) -
         sentiment_score=item.sentiment_score,
         reach_score=item.reach_score,
         influencer=item.influencer,
+        story_id=item.story_id,
+        is_story_lead=item.is_story_lead,
         matched_terms=list(item.matched_terms),
         engagement=dict(m.engagement),
         status=item.status,
@@ -210,6 +224,11 @@ def _watch_mention(model: MentionModel) -> WatchMention:
         status_at=model.status_at,
         reach_score=float(model.reach_score) if model.reach_score is not None else None,
         influencer=bool(model.influencer),
+        story_id=model.story_id,
+        is_story_lead=model.is_story_lead is not False,
+        assignee=model.assignee,
+        note=model.note,
+        first_response_at=model.first_response_at,
     )
 
 
@@ -231,20 +250,34 @@ class DynamoCounterRepository:
     def __init__(self, keep_deliveries_days: int = 14) -> None:
         self._keep = timedelta(days=keep_deliveries_days)
 
-    def add(self, counts: Mapping[CounterKey, int], expires_at: datetime, delivery_id: str) -> None:
-        cells = list(counts.items())
+    def add(
+        self,
+        counts: Mapping[CounterKey, int],
+        expires_at: datetime,
+        delivery_id: str,
+        authors: AuthorCells | None = None,
+    ) -> None:
+        cells: list[tuple[CounterModel, list[Any]]] = [
+            (
+                CounterModel(key.watch_id, counter_cell(key)),
+                [CounterModel.total.add(n), CounterModel.expires_at.set(expires_at)],
+            )
+            for key, n in counts.items()
+        ]
+        for (watch_id, day, author), (n, reach) in (authors or {}).items():
+            actions: list[Any] = [
+                CounterModel.total.add(n),
+                CounterModel.expires_at.set(expires_at),
+            ]
+            if reach is not None:  # the latest batch's reach: a running max needs a read
+                actions.append(CounterModel.reach_score.set(reach))
+            cells.append((CounterModel(watch_id, f"A#{day}#{author}"), actions))
         for start in range(0, max(len(cells), 1), MAX_TRANSACTION_ITEMS - 1):
             chunk = cells[start : start + MAX_TRANSACTION_ITEMS - 1]
             last = start + MAX_TRANSACTION_ITEMS - 1 >= len(cells)
             with TransactWrite(connection=_connection(CounterModel)) as transaction:
-                for key, n in chunk:
-                    transaction.update(
-                        CounterModel(key.watch_id, counter_cell(key)),
-                        actions=[
-                            CounterModel.total.add(n),
-                            CounterModel.expires_at.set(expires_at),
-                        ],
-                    )
+                for cell, actions in chunk:
+                    transaction.update(cell, actions=actions)
                 if last:
                     transaction.save(DeliveryModel(delivery_id, expires_at=_now() + self._keep))
 

@@ -9,6 +9,12 @@
 | cursors    | watch_id   | source_id   | where a poll left off and the source's health       |
 | deliveries | delivery_id| -           | which deliveries finished their fan-out; TTL        |
 | usage      | scope      | -           | API budget use, e.g. x#watch#2026-11 (ADD); TTL     |
+| alert_state| pk         | scope       | flood control per watch x channel; gone targets     |
+| alert_deliveries | delivery_key | -     | idempotent alert delivery per (alert, channel); TTL |
+| api_keys   | pk         | key_id      | API keys: name and SHA-256 of the secret            |
+| authors    | author     | ref         | source#handle -> watch_id#mention_id (erasure); TTL |
+| stories    | watch_id   | batch       | stories founded per batch: fingerprint -> story id; |
+|            |            |             | one Query per watch and batch finds copies; TTL     |
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ class WatchModel(Model):
     sources = JSONAttribute(default=list)
     retention_days = NumberAttribute(default=365)
     enabled = BooleanAttribute(default=True)
+    alerts = JSONAttribute(null=True)  # AlertSettings.to_dict(); absent: the defaults
     updated_at = UTCDateTimeAttribute()
 
 
@@ -66,11 +73,16 @@ class MentionModel(Model):
     sentiment_score = NumberAttribute(null=True)
     reach_score = NumberAttribute(null=True)
     influencer = BooleanAttribute(default=False)
+    story_id = UnicodeAttribute(null=True)  # the founding mention's id; None: its own story
+    is_story_lead = BooleanAttribute(null=True)  # None (stored before stories): a lead
     matched_terms = ListAttribute[str](default=list)
     engagement = JSONAttribute(default=dict)
     status = UnicodeAttribute(default="new")
     status_by = UnicodeAttribute(null=True)
     status_at = UTCDateTimeAttribute(null=True)
+    assignee = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    first_response_at = UTCDateTimeAttribute(null=True)  # when it first left "new"
     claim = UnicodeAttribute()
     stored_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
@@ -83,6 +95,8 @@ class CounterModel(Model):
     watch_id = UnicodeAttribute(hash_key=True)
     cell = UnicodeAttribute(range_key=True)
     total = NumberAttribute(attr_name="count", default=0)
+    sum_s = NumberAttribute(null=True)  # R# cells: response seconds added up
+    reach_score = NumberAttribute(null=True)  # A# cells: the author's reach as last seen
     expires_at = TTLAttribute(null=True)
 
 
@@ -108,6 +122,32 @@ class DeliveryModel(Model):
     expires_at = TTLAttribute()
 
 
+class AlertStateModel(Model):
+    """Flood control per (watch, channel) under pk="flood", and gone Slack targets under
+    pk="gone": few items, so the minute's flush reads them with one Query."""
+
+    class Meta:
+        table_name = "alert_state"
+
+    pk = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute(range_key=True)
+    state = JSONAttribute(default=dict)
+    version = NumberAttribute(default=0)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class AlertDeliveryModel(Model):
+    """One item per (alert, channel): the conditional put that makes delivery idempotent."""
+
+    class Meta:
+        table_name = "alert_deliveries"
+
+    delivery_key = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()  # sending, sent, held
+    claimed_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
 class UsageModel(Model):
     """How much of a rationed API a scope has used; a conditional ADD keeps it under budget."""
 
@@ -119,6 +159,57 @@ class UsageModel(Model):
     expires_at = TTLAttribute()
 
 
+class ApiKeyModel(Model):
+    """An API key: its name and the SHA-256 of its secret, never the secret."""
+
+    class Meta:
+        table_name = "api_keys"
+
+    pk = UnicodeAttribute(hash_key=True, default="key")  # one partition: list with a Query
+    key_id = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+
+
+class AuthorIndexModel(Model):
+    """Which mentions one author wrote (`source#handle`): erasure finds them without a Scan."""
+
+    class Meta:
+        table_name = "authors"
+
+    author = UnicodeAttribute(hash_key=True)
+    ref = UnicodeAttribute(range_key=True)  # watch_id#mention_id
+    expires_at = TTLAttribute()
+
+
+class MentionKeyModel(Model):
+    """Which stored mentions carry one mention key (`mention_key(source, native_id)`), written
+    only for sources whose platform can tombstone an item (store/tombstones.py): a sparse
+    lookup rather than an index costing a write on every mention."""
+
+    class Meta:
+        table_name = "mention_keys"
+
+    key = UnicodeAttribute(hash_key=True)
+    ref = UnicodeAttribute(range_key=True)  # watch_id#mention_id
+    expires_at = TTLAttribute()
+
+
+class StoryModel(Model):
+    """The stories one delivery founded for a watch, as `exact:simhash:story_id` strings: one
+    small item per batch, not one per story, so founding a story costs bytes, not a write."""
+
+    class Meta:
+        table_name = "stories"
+
+    watch_id = UnicodeAttribute(hash_key=True)
+    batch = UnicodeAttribute(range_key=True)  # yyyymmddThhmmssZ#delivery_id#n
+    entries = ListAttribute[str](default=list)
+    expires_at = TTLAttribute()
+
+
 MODELS: dict[str, type[Model]] = {
     "watches": WatchModel,
     "mentions": MentionModel,
@@ -126,6 +217,12 @@ MODELS: dict[str, type[Model]] = {
     "cursors": CursorModel,
     "deliveries": DeliveryModel,
     "usage": UsageModel,
+    "alert_state": AlertStateModel,
+    "alert_deliveries": AlertDeliveryModel,
+    "api_keys": ApiKeyModel,
+    "authors": AuthorIndexModel,
+    "stories": StoryModel,
+    "mention_keys": MentionKeyModel,
 }
 
 

@@ -149,6 +149,7 @@ class ChannelConnector:
     connector only so watches can name it and the schedule's poll of it is a harmless no-op."""
 
     kind = KIND
+    target_hint = "the channel id, e.g. UC_x5XG1OV2P6uZZ5FSM9Ttw"
 
     def __init__(self, settings: Any = None) -> None:
         self._settings = settings

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,8 +82,18 @@ def test_the_demo_shows_mentions_flowing_and_ctrl_c_stops_everything(
     running.wait_for("Tidings is listening")
     alert = running.wait_for("New mention for tidings")
     failure = running.wait_for("✗ tidings · hackernews: cannot reach 127.0.0.1")
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/watches/tidings/mentions") as response:
+    key = running.wait_for("API key: ").split("API key: ", 1)[1].split()[0]
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/watches/tidings/mentions",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    with urllib.request.urlopen(request) as response:
         feed = json.loads(response.read())
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/watches/tidings/mentions")
+        refused = 0
+    except urllib.error.HTTPError as error:
+        refused = error.code
     dynamodb_port = int(running.wait_for("DynamoDB Local on").rsplit(":", 1)[1].strip().split()[0])
     running.process.send_signal(signal.SIGINT)
     code = running.process.wait(timeout=30)
@@ -91,6 +102,7 @@ def test_the_demo_shows_mentions_flowing_and_ctrl_c_stops_everything(
     assert failure.endswith("(connection refused)")
     assert sum("hackernews: cannot reach" in line for line in running.lines) == 1  # not per tick
     assert len(feed["items"]) >= 1
+    assert refused == 401  # without the banner's key
     assert all(item["watch_id"] == "tidings" for item in feed["items"])
     assert code == 0
     assert running.lines[-1] == "Stopped."

@@ -16,7 +16,8 @@ import pytest
 
 from chalicelib.store.tables import MODELS
 from infra import app_model
-from infra.permissions import Need, function_needs, reached
+from infra.permissions import Need, function_needs, reached, switched_needs
+from infra.stack import sigv4_operations
 
 ACCOUNT, REGION, STAGE = "123456789012", "eu-west-1", "dev"
 ENVIRONMENT = {
@@ -259,18 +260,36 @@ def test_secrets_are_named_placeholders_never_values(synth: Synth) -> None:
 # -- API --------------------------------------------------------------------------------------
 
 
-def test_management_routes_need_iam_auth_and_webhooks_verify_signatures(synth: Synth) -> None:
+def test_the_gateway_lets_requests_reach_the_apps_own_key_and_signature_checks(
+    synth: Synth,
+) -> None:
     body = synth.resources["RestAPI"]["Properties"]["DefinitionBody"]
 
-    assert body["securityDefinitions"]["sigv4"]["x-amazon-apigateway-authtype"] == "awsSigv4"
-    for path, methods in body["paths"].items():
+    assert "sigv4" not in body.get("securityDefinitions", {})
+    for methods in body["paths"].values():
         for method, operation in methods.items():
-            if method == "options" or method.startswith("x-"):
-                continue
-            if path.startswith("/webhooks/"):
-                assert "security" not in operation, path
-            else:
-                assert operation["security"] == [{"sigv4": []}], (path, method)
+            if method != "options" and not method.startswith("x-"):
+                assert "security" not in operation
+
+
+def test_with_iam_api_only_management_routes_demand_sigv4(synth: Synth) -> None:
+    paths = synth.resources["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+
+    protected = {path for path, _ in sigv4_operations(paths)}
+
+    assert "/watches" in protected
+    assert "/analytics/volume" in protected
+    public = {"/", "/health", "/openapi.json", "/slack/interactions", "/webhooks/meta"}
+    assert not protected & public
+    assert not any(path.startswith("/dashboard") for path in protected)
+
+
+def test_the_api_function_may_read_api_keys_and_queue_depths(synth: Synth) -> None:
+    api = next(f for f in app_model.functions() if f.name == "api_handler")
+    needs = function_needs(api.entry_points)
+
+    assert any(n.action == "dynamodb:GetItem" and n.resource == "api_keys" for n in needs)
+    assert any(n.action == "sqs:GetQueueAttributes" for n in needs)
 
 
 def test_outputs_give_the_urls_and_topic_arns(synth: Synth) -> None:
@@ -293,7 +312,7 @@ def test_alarms_watch_dlqs_functions_sources_and_the_api(synth: Synth) -> None:
     alarms = list(synth.of_type("AWS::CloudWatch::Alarm").values())
     ops_topic = {"Ref": synth.logical_id(synth.stack.topics["operations"])}
     watched = {
-        (a["Properties"]["MetricName"], json.dumps(a["Properties"].get("Dimensions")))
+        (a["Properties"].get("MetricName"), json.dumps(a["Properties"].get("Dimensions")))
         for a in alarms
     }
 
@@ -374,9 +393,127 @@ def test_the_code_scanner_finds_what_the_handlers_call() -> None:
     assert Need("dynamodb:Query", "table", "watches") in planner
     assert not any(n.action in {"dynamodb:PutItem", "dynamodb:DeleteItem"} for n in planner)
     assert Need("ssm:GetParameter", "parameters", "*") in notifier
-    assert not any(n.action.startswith("dynamodb:") for n in notifier)
+    assert not any(n.resource in {"mentions", "mention_keys"} for n in notifier)
     assert Need("dynamodb:PutItem", "table", "mentions") in ingest
     assert Need("sns:Publish", "topic", "mentions") in ingest
     # the poller reaches every connector through the registry's CONNECTORS mapping
     modules = {unit.module for unit in reached(functions["poll_worker"].entry_points)}
     assert {"chalicelib.sources.rss", "chalicelib.sources.hackernews"} <= modules
+
+
+# -- per-source alarms, analysis settings, environment -----------------------------------------
+
+
+def test_each_source_kind_has_its_own_failing_alarm_with_the_threshold(synth: Synth) -> None:
+    from chalicelib.sources.registry import known_kinds
+
+    alarms = list(synth.of_type("AWS::CloudWatch::Alarm").values())
+    by_source: dict[str, dict[str, Any]] = {}
+    for alarm in alarms:
+        for query in alarm["Properties"].get("Metrics", []):
+            stat = query.get("MetricStat", {}).get("Metric", {})
+            dimensions = {d["Name"]: d["Value"] for d in stat.get("Dimensions", [])}
+            if stat.get("MetricName") == "SourceFailures" and "source" in dimensions:
+                by_source[dimensions["source"]] = alarm["Properties"]
+
+    assert set(by_source) == set(known_kinds())
+    for kind, alarm in by_source.items():
+        assert alarm["EvaluationPeriods"] == 12, kind  # 60 minutes of 5-minute periods
+        assert alarm["TreatMissingData"] == "notBreaching", kind  # a kind no watch polls
+        names = {
+            q["MetricStat"]["Metric"]["MetricName"] for q in alarm["Metrics"] if "MetricStat" in q
+        }
+        assert names == {"SourceFailures", "SourceSuccesses"}, kind
+
+
+def test_a_kinds_own_threshold_comes_from_context() -> None:
+    from infra.cdk_app import _minutes_by_kind
+
+    assert _minutes_by_kind("appstore=1440, x=240") == (("appstore", 1440), ("x", 240))
+    assert _minutes_by_kind(None) == ()
+
+
+def test_comprehend_is_granted_only_where_reached_and_only_when_switched_on(
+    synth: Synth,
+) -> None:
+    functions = {f.name: f for f in app_model.functions()}
+    comprehend = {
+        Need("comprehend:DetectSentiment", "any", "*"),
+        Need("comprehend:DetectDominantLanguage", "any", "*"),
+    }
+
+    for name in ("poll_worker", "ingest_worker"):
+        assert switched_needs(functions[name].entry_points, "comprehend") == comprehend
+        assert switched_needs(functions[name].entry_points, "builtin") == set()
+    assert switched_needs(functions["notifier"].entry_points, "comprehend") == set()
+    # the default stage (builtin sentiment) grants no Comprehend action to anyone
+    for policy in synth.of_type("AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            assert not any(a.startswith("comprehend:") for a in _as_list(statement["Action"]))
+
+
+# Settings whose built-in default is what a deployed function should use (the platforms' own
+# URLs, tunables with production defaults) or that only a local stack sets. Any other Settings
+# variable must be in every function's environment: a new setting makes you decide here.
+DEFAULTED = {
+    "TIDINGS_AWS_ENDPOINT",  # local stack only
+    "TIDINGS_DYNAMODB_ENDPOINT",  # local stack only
+    "TIDINGS_APPSTORE_URL",
+    "TIDINGS_BLUESKY_URL",
+    "TIDINGS_GITHUB_GRAPHQL_URL",
+    "TIDINGS_GITHUB_URL",
+    "TIDINGS_HACKERNEWS_URL",
+    "TIDINGS_MASTODON_SCHEME",
+    "TIDINGS_REDDIT_AUTH_URL",
+    "TIDINGS_REDDIT_PUBLIC_URL",
+    "TIDINGS_REDDIT_URL",
+    "TIDINGS_SLACK_API_URL",
+    "TIDINGS_STACKEXCHANGE_URL",
+    "TIDINGS_WEBSUB_HUB_URL",
+    "TIDINGS_X_URL",
+    "TIDINGS_YOUTUBE_URL",
+    "TIDINGS_ALERT_LEASE_S",
+    "TIDINGS_DIGEST_HOUR",
+    "TIDINGS_DIGEST_SENDER",
+    "TIDINGS_HTTP_TIMEOUT_S",
+    "TIDINGS_POLL_MAX_PAGES",
+    "TIDINGS_RETENTION_DAYS",
+    "TIDINGS_WEBHOOK_MAX_AGE_S",
+    "TIDINGS_WEBHOOK_MAX_BODY_BYTES",
+    "TIDINGS_X_MONTHLY_READS_PER_WATCH",
+    "TIDINGS_YOUTUBE_DAILY_QUOTA_UNITS",
+}
+
+
+def _settings_variables() -> set[str]:
+    import re
+
+    from chalicelib import settings
+
+    source = Path(settings.__file__).read_text(encoding="utf-8")
+    return set(re.findall(r'"(TIDINGS_[A-Z0-9_]+)"', source))
+
+
+def _function_variables(synth: Synth, function: app_model.Function) -> set[str]:
+    properties = _function(synth, function)["Properties"]
+    own = set(properties.get("Environment", {}).get("Variables", {}))
+    globals_ = synth.template.get("Globals", {}).get("Function", {})
+    return own | set(globals_.get("Environment", {}).get("Variables", {}))
+
+
+@pytest.mark.parametrize("function", app_model.functions(), ids=lambda f: f.name)
+def test_every_setting_a_function_reads_is_in_its_environment(
+    synth: Synth, function: app_model.Function
+) -> None:
+    needed = _settings_variables() - DEFAULTED
+    if function.kind == "api":  # its own URL would be a circular reference; it reads the request
+        needed.discard("TIDINGS_PUBLIC_BASE_URL")
+
+    missing = needed - _function_variables(synth, function)
+
+    assert not missing, f"{function.name} lacks {sorted(missing)}"
+    assert {"TIDINGS_SENTIMENT_BACKEND", "TIDINGS_INFLUENCER_REACH"} <= needed
+
+
+def test_the_defaulted_list_names_only_real_settings() -> None:
+    assert _settings_variables() >= DEFAULTED

@@ -7,9 +7,10 @@ import io
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from chalice.test import Client
+from chalice.test import Client, HTTPResponse, TestHTTPClient
 
 from chalicelib import services
 from chalicelib.local.config import LocalConfig
@@ -57,7 +58,45 @@ def stack(
     services.reset()
 
 
+class KeyedHTTPClient(TestHTTPClient):
+    """Sends the test's API key unless the request names its own credentials."""
+
+    def __init__(self, app: Any, config: Any, api_key: str) -> None:
+        super().__init__(app, config)
+        self.api_key = api_key
+
+    def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> HTTPResponse:
+        headers = dict(headers or {})
+        if not any(name.lower() in ("authorization", "x-api-key") for name in headers):
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        return super().request(method, path, headers=headers, body=body)
+
+
+class KeyedClient(Client):
+    """chalice.test.Client whose HTTP requests carry an API key by default."""
+
+    def __init__(self, app: Any, api_key: str) -> None:
+        super().__init__(app)
+        self.api_key = api_key
+
+    @property
+    def http(self) -> TestHTTPClient:
+        if self._http_client is None:
+            self._http_client = KeyedHTTPClient(self._app, self._chalice_config, self.api_key)
+        return self._http_client
+
+
 @pytest.fixture
-def api(stack: LocalStack) -> Iterator[Client]:
+def api(stack: LocalStack) -> Iterator[KeyedClient]:
+    """The API as a signed-in client: every request sends a fresh key named "tests"."""
+    with KeyedClient(stack.app, stack.create_api_key("tests")) as client:
+        yield client
+
+
+@pytest.fixture
+def anonymous(stack: LocalStack) -> Iterator[Client]:
+    """The API as a stranger sees it: no credentials unless the test sends some."""
     with Client(stack.app) as client:
         yield client

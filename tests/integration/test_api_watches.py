@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
+from chalicelib.domain.alerts.settings import AlertSettings
 from chalicelib.local.stack import LocalStack
 from tests.integration.test_end_to_end import signed
 
@@ -24,8 +25,14 @@ ACME = {
     "retention_days": 90,
     "enabled": True,
 }
-# As the API gives it back: every source in its {"kind", "target"} form.
-ACME_STORED = {**ACME, "sources": [{"kind": "hackernews"}, {"kind": "rss", "target": FEED}]}
+# Alert settings a watch gets when it names none.
+DEFAULT_ALERTS = AlertSettings().to_dict()
+# As the API gives it back: every source in its {"kind", "target"} form, default alerts.
+ACME_STORED = {
+    **ACME,
+    "sources": [{"kind": "hackernews"}, {"kind": "rss", "target": FEED}],
+    "alerts": DEFAULT_ALERTS,
+}
 
 
 def send(api: Client, method: str, path: str, body: Any = None) -> tuple[int, Any, Any]:
@@ -110,6 +117,7 @@ def test_a_created_watch_can_be_read_back_and_is_listed(api: Client) -> None:
             "sources": [],
             "retention_days": 365,
             "enabled": True,
+            "alerts": DEFAULT_ALERTS,
         },
     ]
 
@@ -118,7 +126,7 @@ def test_updating_a_watch_replaces_it(api: Client) -> None:
     # Given a watch
     create(api, **ACME)
     changed = {**ACME, "query": "Globex", "sources": ["hackernews"], "enabled": False}
-    expected = {**changed, "sources": [{"kind": "hackernews"}]}
+    expected = {**changed, "sources": [{"kind": "hackernews"}], "alerts": DEFAULT_ALERTS}
 
     # When the client PUTs a new version (the id may be left out of the body)
     status, body, _ = send(
@@ -374,8 +382,9 @@ def test_one_mention_can_be_read_by_its_id(api: Client, stack: LocalStack) -> No
     # When the client reads the older one by the id the feed gave
     status, body, _ = send(api, "GET", f"/watches/acme/mentions/{feed[1]['id']}")
 
-    # Then it gets that mention, as the feed showed it
+    # Then it gets that mention, as the feed showed it, with its story's copies (none here)
     assert status == 200
+    assert body.pop("copies") == []
     assert body == feed[1]
 
 

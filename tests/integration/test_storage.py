@@ -85,6 +85,8 @@ def test_subscribers_can_filter_alerts_by_watch(stack: LocalStack, api: Client) 
         "source": "zap",
         "sentiment": "unscored",
         "language": "und",
+        "influencer": "false",
+        "reach": "0.0",
     }
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.domain.models import Claim, CounterKey, Cursor, Watch, WatchMention
+from chalicelib.domain.stories import StoryEntry
 
 
 class MemoryWatches:
@@ -72,10 +73,18 @@ class MemoryCounters:
     def __init__(self) -> None:
         self.counts: Counter[CounterKey] = Counter()
         self.calls = 0
+        self.authors: Counter[tuple[str, str, str]] = Counter()
         self.finished: set[str] = set()
 
-    def add(self, counts: Mapping[CounterKey, int], expires_at: datetime, delivery_id: str) -> None:
+    def add(
+        self,
+        counts: Mapping[CounterKey, int],
+        expires_at: datetime,
+        delivery_id: str,
+        authors: Mapping[tuple[str, str, str], tuple[int, float | None]] | None = None,
+    ) -> None:
         self.calls += 1
+        self.authors.update({k: v[0] for k, v in (authors or {}).items()})
         self.counts.update(counts)
         self.finished.add(delivery_id)
 
@@ -116,6 +125,34 @@ class MemoryCursors:
 
     def for_watch(self, watch_id: str) -> list[Cursor]:
         return [c for k, c in self.items.items() if k[0] == watch_id]
+
+
+class MemoryStories:
+    """StoryRepository in memory: items keyed like the DynamoDB ones, so a retry overwrites."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], list[StoryEntry]] = {}
+        self.writes = 0
+
+    def recent(self, watch_id: str, since: datetime) -> list[StoryEntry]:
+        moment = f"{since:%Y%m%dT%H%M%SZ}"
+        return [
+            entry
+            for (watch, batch), entries in sorted(self.items.items())
+            if watch == watch_id and batch >= moment
+            for entry in entries
+        ]
+
+    def record(
+        self,
+        watch_id: str,
+        delivery_id: str,
+        at: datetime,
+        entries: Sequence[StoryEntry],
+        expires_at: datetime,
+    ) -> None:
+        self.writes += 1
+        self.items[(watch_id, f"{at:%Y%m%dT%H%M%SZ}#{delivery_id}")] = list(entries)
 
 
 class MemoryPublisher:

@@ -12,6 +12,7 @@ from chalicelib.notify.render import as_slack, as_text
 WHEN = datetime(2026, 11, 21, 8, 15, tzinfo=UTC)
 URL = "https://reviews.example/991"
 TEXT = "Acme refunded me within an hour. Impressed!"
+QUOTED = "*Acme* refunded me within an hour. Impressed!"  # matched words in bold
 
 
 def alert(
@@ -123,7 +124,7 @@ def test_the_slack_alert_shows_watch_author_source_time_sentiment_terms_and_link
     payload = as_slack(alert(title="Great service"))
 
     # Then the message links the title, quotes the text and gives the context line
-    assert section(payload) == f"*<{URL}|Great service>*\n>{TEXT}"
+    assert section(payload) == f"*<{URL}|Great service>*\n>{QUOTED}"
     assert context(payload) == (
         f"zap · Dana (5,400 followers) · {slack_date(WHEN, '2026-11-21 08:15 UTC')} · "
         "positive · matched Acme, refund"
@@ -147,11 +148,11 @@ def test_the_slack_text_fallback_prefers_the_title() -> None:
 
 
 def test_a_mention_without_a_title_is_quoted_without_a_heading() -> None:
-    assert section(as_slack(alert())) == f">{TEXT}"
+    assert section(as_slack(alert())) == f">{QUOTED}"
 
 
 def test_a_title_without_a_link_is_shown_bold() -> None:
-    assert section(as_slack(alert(title="Great service", url=""))) == f"*Great service*\n>{TEXT}"
+    assert section(as_slack(alert(title="Great service", url=""))) == f"*Great service*\n>{QUOTED}"
 
 
 def test_slack_mrkdwn_escapes_angle_brackets_and_ampersands_in_user_text() -> None:
@@ -169,7 +170,7 @@ def test_slack_mrkdwn_escapes_angle_brackets_and_ampersands_in_user_text() -> No
     # Then they are shown as text, never as links, mentions or markup
     assert section(payload) == (
         f"*<{URL}|Acme &lt;3 &amp; friends>*\n"
-        ">Is &lt;b&gt;Acme&lt;/b&gt; &gt; Globex? &lt;!channel&gt;"
+        ">Is &lt;b&gt;*Acme*&lt;/b&gt; &gt; Globex? &lt;!channel&gt;"
     )
     assert context(payload).startswith("zap · Dana &lt;dana@example.com&gt; (5,400 followers) · ")
     assert context(payload).endswith("matched Acme, R&amp;D")
@@ -202,7 +203,7 @@ def test_a_long_text_is_cut_with_an_ellipsis_in_the_slack_alert() -> None:
     payload = as_slack(alert(text=long_text))
 
     # Then the quote is cut to 400 characters with an ellipsis, and the fallback stays short
-    quote = section(payload).removeprefix(">")
+    quote = section(payload).removeprefix(">").replace("*", "")  # without the bold marks
     assert quote.endswith("…")
     assert len(quote) <= 400
     assert long_text.startswith(quote.removesuffix("…"))
