@@ -8,7 +8,7 @@ so concurrent polls cannot overspend between them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -18,15 +18,7 @@ from chalicelib.domain.ports import BudgetRepository
 from chalicelib.errors import SourceError
 from chalicelib.observability import count_for_source, logger
 from chalicelib.settings import Settings
-
-SecretReader = Callable[[str], "str | None"]
-
-
-def read_secret(name: str) -> str | None:
-    """SSM by name (imported here so the domain and the tests need no AWS to build a connector)."""
-    from chalicelib.aws.secrets import get_secret
-
-    return get_secret(name)
+from chalicelib.sources.credentials import SecretReader
 
 
 def require_secret(source: str, parameter: str, reader: SecretReader) -> str:

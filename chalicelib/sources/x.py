@@ -30,14 +30,14 @@ from chalicelib.errors import SourceError
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.sources.access import (
-    SecretReader,
     default_budgets,
-    read_secret,
     rejected,
     require_secret,
     x_allowance,
 )
 from chalicelib.sources.base import HttpClient
+from chalicelib.sources.credentials import SecretReader
+from chalicelib.sources.credentials import get_secret as read_secret
 from chalicelib.sources.query import quoted, terms_of
 from chalicelib.sources.values import count, counts, utc_time
 

@@ -33,14 +33,14 @@ from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.sources.access import (
     Allowance,
-    SecretReader,
     default_budgets,
-    read_secret,
     rejected,
     require_secret,
     youtube_allowance,
 )
 from chalicelib.sources.base import HttpClient, Params
+from chalicelib.sources.credentials import SecretReader
+from chalicelib.sources.credentials import get_secret as read_secret
 from chalicelib.sources.query import quoted, terms_of
 from chalicelib.sources.values import count, counts, utc_time
 
