@@ -11,7 +11,7 @@ Modules that parse or verify are imported inside the routes: a cold start pays f
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ from chalicelib.errors import PermanentError, SignatureError, TransientError, Va
 from chalicelib.handlers.http import raw_body
 from chalicelib.observability import logger, metrics
 from chalicelib.services import services
+from chalicelib.webhooks.hub_signature import Encoding
 
 if TYPE_CHECKING:
     from chalicelib.domain.models import Mention
@@ -104,28 +105,47 @@ def meta_handshake() -> Response:
 
 @bp.route("/webhooks/meta", methods=["POST"], content_types=JSON)
 def meta_events() -> Response:
-    from chalicelib.webhooks import hub_signature, meta
+    from chalicelib.webhooks import meta
+
+    return _signed_delivery(
+        "meta",
+        "Meta",
+        services().settings.meta_app_secret_parameter,
+        meta.SIGNATURE_HEADER,
+        meta.parse_delivery,
+        encoding="hex",
+    )
+
+
+def _signed_delivery(
+    platform: str,
+    label: str,
+    secret_parameter: str,
+    header: str,
+    parse: Callable[[bytes], Any],
+    *,
+    encoding: Encoding,
+) -> Response:
+    """Meta and X sign a delivery alike: HMAC-SHA256 of the raw body in one header. Size, then
+    secret, then signature, then body: each refusal says which, nothing refused is queued."""
+    from chalicelib.webhooks import hub_signature
 
     body = _body()
     if body is None:
-        return _refuse(413, "body too large", "meta")
-    secret = _secret(services().settings.meta_app_secret_parameter)
+        return _refuse(413, "body too large", platform)
+    secret = _secret(secret_parameter)
     if secret is None:
-        return _refuse(401, "the Meta webhook is not configured", "meta")
+        return _refuse(401, f"the {label} webhook is not configured", platform)
     try:
         hub_signature.verify(
-            secret,
-            body,
-            _header(meta.SIGNATURE_HEADER),
-            header_name=meta.SIGNATURE_HEADER,
-            algorithm="sha256",
+            secret, body, _header(header), header_name=header, algorithm="sha256", encoding=encoding
         )
-        delivery = meta.parse_delivery(body)
+        delivery = parse(body)
     except SignatureError as error:
-        return _refuse(401, str(error), "meta")
+        return _refuse(401, str(error), platform)
     except ValidationError as error:
-        return _refuse(400, str(error), "meta")
-    return _accept("meta", delivery.mentions, delivery.dropped)
+        return _refuse(400, str(error), platform)
+    return _accept(platform, delivery.mentions, delivery.dropped)
 
 
 # X Account Activity ----------------------------------------------------------------------------
@@ -146,29 +166,16 @@ def x_crc() -> Response:
 
 @bp.route("/webhooks/x", methods=["POST"], content_types=JSON)
 def x_events() -> Response:
-    from chalicelib.webhooks import hub_signature, x_activity
+    from chalicelib.webhooks import x_activity
 
-    body = _body()
-    if body is None:
-        return _refuse(413, "body too large", "x")
-    secret = _secret(services().settings.x_consumer_secret_parameter)
-    if secret is None:
-        return _refuse(401, "the X webhook is not configured", "x")
-    try:
-        hub_signature.verify(
-            secret,
-            body,
-            _header(x_activity.SIGNATURE_HEADER),
-            header_name=x_activity.SIGNATURE_HEADER,
-            algorithm="sha256",
-            encoding="base64",
-        )
-        delivery = x_activity.parse_delivery(body)
-    except SignatureError as error:
-        return _refuse(401, str(error), "x")
-    except ValidationError as error:
-        return _refuse(400, str(error), "x")
-    return _accept("x", delivery.mentions, delivery.dropped)
+    return _signed_delivery(
+        "x",
+        "X",
+        services().settings.x_consumer_secret_parameter,
+        x_activity.SIGNATURE_HEADER,
+        x_activity.parse_delivery,
+        encoding="base64",
+    )
 
 
 # YouTube WebSub ----------------------------------------------------------------------------------
