@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chalicelib.aws.clients import client
 from chalicelib.domain.iters import batched
 from chalicelib.errors import TransientError
+
+MAX_VISIBILITY_S = 12 * 3600  # SQS's ceiling
 
 
 class SqsJobQueue:
@@ -25,6 +28,13 @@ class SqsJobQueue:
             if response.get("Failed"):
                 codes = sorted({f.get("Code", "?") for f in response["Failed"]})
                 raise TransientError(f"SQS refused {len(response['Failed'])} messages: {codes}")
+
+    def postpone(self, receipt_handle: str, seconds: float) -> None:
+        client("sqs").change_message_visibility(
+            QueueUrl=self._url,
+            ReceiptHandle=receipt_handle,
+            VisibilityTimeout=min(MAX_VISIBILITY_S, max(0, math.ceil(seconds))),
+        )
 
     def depths(self) -> dict[str, int | None]:
         """Messages waiting in the queue and in its DLQ (`<name>-dlq`, as infra names it);

@@ -118,6 +118,11 @@ class JobQueue(Protocol):
         """`messages` waiting and `dlq_messages` (failed 5 times); None when unreadable."""
         ...
 
+    def postpone(self, receipt_handle: str, seconds: float) -> None:
+        """Keep a received message hidden for `seconds`: a platform's Retry-After may be longer
+        than the queue's visibility timeout, and retrying sooner only burns a receive."""
+        ...
+
 
 class Connector(Protocol):
     """A pull source: fetch what is new for a watch since the cursor."""

@@ -13,6 +13,7 @@ from chalice.app import Blueprint
 from chalicelib.domain.models import PollJob
 from chalicelib.domain.pipeline import Pipeline, PipelineResult
 from chalicelib.domain.polling import run_poll
+from chalicelib.domain.ports import JobQueue
 from chalicelib.domain.serialise import mention_from_dict
 from chalicelib.errors import TransientError
 from chalicelib.observability import count_for_source, logger, metrics
@@ -60,6 +61,14 @@ def _report(result: PipelineResult, source: str) -> None:
     )
 
 
+def _postpone(queue: JobQueue, receipt_handle: str, seconds: float) -> None:
+    """Best effort: if the queue cannot be told, the job simply comes back sooner."""
+    try:
+        queue.postpone(receipt_handle, seconds)
+    except Exception:  # the failed poll must still be reported to the queue
+        logger.warning("could not postpone the retry", seconds=seconds, exc_info=True)
+
+
 def handle_poll_batch(event: dict[str, Any], context: Any = None) -> PartialItemFailureResponse:
     svc = services()
     pipeline = svc.pipeline()
@@ -76,8 +85,10 @@ def handle_poll_batch(event: dict[str, Any], context: Any = None) -> PartialItem
                 connector=svc.connector(job.source.kind),
                 pipeline=pipeline,
             )
-        except TransientError:  # retried by the queue; counted so a per-source alarm sees it
+        except TransientError as error:  # retried by the queue; counted for the per-source alarm
             count_for_source("SourceFailures", job.source.kind)
+            if error.retry_after:
+                _postpone(svc.poll_queue, record.receipt_handle, error.retry_after)
             raise
         finally:
             logger.remove_keys(["watch_id", "source"])

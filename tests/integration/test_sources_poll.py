@@ -5,6 +5,7 @@ the mentions and the cursor has moved. Credentials live in moto's SSM, as in AWS
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.aws.clients import client
-from chalicelib.local.provision import put_secret
+from chalicelib.local.provision import LOCAL_VISIBILITY_S, put_secret
 from chalicelib.local.stack import LocalStack
 from chalicelib.settings import get_settings
 from chalicelib.sources import bluesky
@@ -203,3 +204,30 @@ def test_missing_credentials_are_reported_on_health_not_retried(
     assert "credentials missing: set SSM parameter" in source["last_error"]
     assert "/sources/bluesky/app-password" in source["last_error"]
     assert platform.received == []
+
+
+def test_a_retry_after_longer_than_the_visibility_timeout_keeps_the_job_waiting(
+    stack: LocalStack, api: Client, platform: HttpStub
+) -> None:
+    # Given GitHub answers 429 and asks to be left alone for ten minutes
+    platform.serve("/gh/search/issues", Reply(429, b'{"message": "slow"}', {"Retry-After": "600"}))
+    create_watch(api, id="acme", name="Acme", query="sesame", sources=["github"])
+
+    # When the schedule runs, the queues drain, and the queue's own retry delay has passed
+    stack.tick()
+    stack.drain()
+    time.sleep(LOCAL_VISIBILITY_S + 1)
+    stack.drain()
+
+    # Then GitHub was asked once: the job waits the ten minutes in the queue, not just the
+    # queue's visibility timeout, and health says when it will try again
+    assert len(platform.requests_to("/gh/search/issues")) == 1
+    [source] = json.loads(api.http.get("/health").body)["sources"]
+    assert source["ok"] is False
+    assert "retry after" in source["last_error"]
+    assert stack.resources is not None
+    attributes = client("sqs").get_queue_attributes(
+        QueueUrl=stack.resources.poll_queue_url,
+        AttributeNames=["ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    assert attributes["ApproximateNumberOfMessagesNotVisible"] == "1"
