@@ -18,21 +18,6 @@ from chalicelib.domain.ports import BudgetRepository
 from chalicelib.errors import SourceError
 from chalicelib.observability import count_for_source, logger
 from chalicelib.settings import Settings
-from chalicelib.sources.credentials import SecretReader
-
-
-def require_secret(source: str, parameter: str, reader: SecretReader) -> str:
-    value = reader(parameter)
-    if not value:
-        count_for_source("SourceCredentialsMissing", source)
-        logger.error("source credentials missing", source=source, parameter=parameter)
-        raise SourceError(
-            source,
-            f"credentials missing: set SSM parameter {parameter}",
-            transient=False,
-            reason="credentials",
-        )
-    return value
 
 
 def rejected(error: SourceError, source: str, parameter: str) -> SourceError:

@@ -43,12 +43,25 @@ class Credentials:
         values = {name: self.optional(name) for name in names}
         missing = [parameter_name(self._settings, self.kind, n) for n, v in values.items() if not v]
         if missing:
-            logger.error("source credentials missing", source=self.kind, parameters=missing)
-            count_for_source("SourceCredentialsMissing", self.kind)
-            raise SourceError(
-                self.kind,
-                f"credentials missing: set SSM parameter {' and '.join(missing)}",
-                transient=False,
-                reason="credentials",
-            )
+            raise missing_credentials(self.kind, missing)
         return tuple(str(values[name]) for name in names)
+
+
+def require_secret(source: str, parameter: str, reader: SecretReader) -> str:
+    """One credential whose parameter name is configured whole (X's token, YouTube's key)."""
+    value = reader(parameter)
+    if not value:
+        raise missing_credentials(source, [parameter])
+    return value
+
+
+def missing_credentials(source: str, parameters: list[str]) -> SourceError:
+    """Logged and counted here, so each source's health and alarm say the same thing."""
+    logger.error("source credentials missing", source=source, parameters=parameters)
+    count_for_source("SourceCredentialsMissing", source)
+    return SourceError(
+        source,
+        f"credentials missing: set SSM parameter {' and '.join(parameters)}",
+        transient=False,
+        reason="credentials",
+    )

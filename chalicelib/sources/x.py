@@ -32,11 +32,10 @@ from chalicelib.settings import Settings
 from chalicelib.sources.access import (
     default_budgets,
     rejected,
-    require_secret,
     x_allowance,
 )
 from chalicelib.sources.base import HttpClient
-from chalicelib.sources.credentials import SecretReader
+from chalicelib.sources.credentials import SecretReader, require_secret
 from chalicelib.sources.credentials import get_secret as read_secret
 from chalicelib.sources.query import quoted, terms_of
 from chalicelib.sources.values import count, counts, utc_time

@@ -35,11 +35,10 @@ from chalicelib.sources.access import (
     Allowance,
     default_budgets,
     rejected,
-    require_secret,
     youtube_allowance,
 )
 from chalicelib.sources.base import HttpClient, Params
-from chalicelib.sources.credentials import SecretReader
+from chalicelib.sources.credentials import SecretReader, require_secret
 from chalicelib.sources.credentials import get_secret as read_secret
 from chalicelib.sources.query import quoted, terms_of
 from chalicelib.sources.values import count, counts, utc_time
