@@ -7,7 +7,7 @@ INFRA  := $(VENV)/.installed-infra
 STAGE  ?= dev
 CONFIG ?= config/demo.toml
 
-.PHONY: up test lint typecheck unit integration requirements bench clean synth bootstrap deploy destroy
+.PHONY: up test lint typecheck unit integration requirements bench soak clean synth bootstrap deploy destroy
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Tidings needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -44,7 +44,7 @@ requirements: $(STAMP)
 
 ## AWS: `make deploy STAGE=prod` (needs AWS credentials, node and npm; see README "Deploying to AWS").
 CDK := cd infra && npx --yes aws-cdk@2
-CDK_CONTEXT := -c stage=$(STAGE) $(if $(OPS_EMAILS),-c ops_emails=$(OPS_EMAILS)) $(if $(ALERT_EMAILS),-c alert_emails=$(ALERT_EMAILS)) $(if $(INTEGRATIONS),-c webhook_integrations=$(INTEGRATIONS)) $(if $(IAM_API),-c iam_api=$(IAM_API)) $(if $(SENTIMENT_BACKEND),-c sentiment_backend=$(SENTIMENT_BACKEND))
+CDK_CONTEXT := -c stage=$(STAGE) $(if $(OPS_EMAILS),-c ops_emails=$(OPS_EMAILS)) $(if $(ALERT_EMAILS),-c alert_emails=$(ALERT_EMAILS)) $(if $(DIGEST_SENDER),-c digest_sender=$(DIGEST_SENDER)) $(if $(INTEGRATIONS),-c webhook_integrations=$(INTEGRATIONS)) $(if $(IAM_API),-c iam_api=$(IAM_API)) $(if $(SENTIMENT_BACKEND),-c sentiment_backend=$(SENTIMENT_BACKEND))
 
 synth: $(INFRA)
 	$(CDK) synth $(CDK_CONTEXT) --quiet
@@ -60,6 +60,11 @@ destroy: $(INFRA)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## The soak and fault run on a fresh local stack (README "Soak"): `make soak MENTIONS=2000`.
+MENTIONS ?= 10000
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak --mentions $(MENTIONS)
 
 clean:
 	rm -rf $(VENV) .tidings .mypy_cache .ruff_cache .pytest_cache

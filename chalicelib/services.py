@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         StoryRepository,
         WatchRepository,
     )
+    from chalicelib.notify.email import EmailTopic
     from chalicelib.store.api_store import (
         DynamoApiKeyRepository,
         DynamoCellRepository,
@@ -49,6 +50,7 @@ class Services:
     triage: DynamoTriageRepository
     cells: DynamoCellRepository
     stories: StoryRepository
+    email_topic: EmailTopic  # instant email alerts, published by the notifier only
 
     def pipeline(self) -> Pipeline:
         """A pipeline over the watches as they are now (one Query)."""
@@ -91,6 +93,7 @@ class Services:
 
 @cache
 def services() -> Services:
+    from chalicelib.aws.alert_email import SnsEmailTopic
     from chalicelib.aws.sns import SnsMentionPublisher
     from chalicelib.aws.sqs import SqsJobQueue
     from chalicelib.store import api_store
@@ -114,6 +117,7 @@ def services() -> Services:
         triage=api_store.DynamoTriageRepository(),
         cells=api_store.DynamoCellRepository(),
         stories=DynamoStoryRepository(),
+        email_topic=SnsEmailTopic(settings.email_topic_arn),
     )
 
 

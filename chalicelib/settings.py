@@ -50,9 +50,13 @@ class Settings:
     slack_api_url: str = "https://slack.com/api"
     alert_lease_s: int = 60
     # Email digests (SES): the verified sender, and the UTC hour daily (and Monday's weekly)
-    # digests go out.
-    digest_sender: str = "tidings@example.com"
+    # digests go out. Empty when a deployment set none: digests and spike emails are skipped
+    # with a warning (log and /health); the local stack uses LOCAL_DIGEST_SENDER.
+    digest_sender: str = ""
     digest_hour: int = 7
+    # Instant alerts by email: the notifier publishes them (after flood control) to this topic,
+    # which the deployment's ALERT_EMAILS subscribe to.
+    email_topic_arn: str = ""
 
     @property
     def meta_app_secret_parameter(self) -> str:
@@ -116,6 +120,15 @@ class Settings:
     def mentions_topic_name(self) -> str:
         return f"{self.prefix}-mentions"
 
+    @property
+    def email_topic_name(self) -> str:
+        """Instant alerts by email, flood-controlled by the notifier (infra key `email`)."""
+        return f"{self.prefix}-alert-email"
+
+
+# Clearly not a real mailbox (RFC 6761 reserves .localhost): only the local stack sends from it.
+LOCAL_DIGEST_SENDER = "digests@tidings.localhost"
+
 
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
@@ -152,7 +165,10 @@ def get_settings() -> Settings:
         influencer_reach=float(_env("TIDINGS_INFLUENCER_REACH", "70")),
         slack_api_url=_env("TIDINGS_SLACK_API_URL", "https://slack.com/api").rstrip("/"),
         alert_lease_s=int(_env("TIDINGS_ALERT_LEASE_S", "60")),
-        digest_sender=_env("TIDINGS_DIGEST_SENDER", "tidings@example.com"),
+        digest_sender=_env(
+            "TIDINGS_DIGEST_SENDER", LOCAL_DIGEST_SENDER if stage == "local" else ""
+        ).strip(),
+        email_topic_arn=_env("TIDINGS_EMAIL_TOPIC_ARN"),
         digest_hour=int(_env("TIDINGS_DIGEST_HOUR", "7")),
         reddit_url=_env("TIDINGS_REDDIT_URL", "https://oauth.reddit.com"),
         reddit_auth_url=_env(

@@ -1,7 +1,8 @@
 """Entry point: `python infra/cdk_app.py` (or `cdk synth|deploy -c stage=prod` from infra/).
 
 Context: `stage` (dev or prod), `ops_emails` and `alert_emails` (comma-separated addresses
-subscribed to the operations and mentions topics), `webhook_integrations` (names of generic
+subscribed to the operations and alert-email topics; `a@x.com=acme+beta` for some watches only),
+`digest_sender` (the SES sender of digests), `webhook_integrations` (names of generic
 webhook integrations whose secrets to create), `source_alarm_minutes`,
 `source_alarm_minutes_by_kind` (a kind's own threshold: `appstore=1440,x=240`),
 `sentiment_backend` (`builtin` or `comprehend`) and `influencer_reach`.
@@ -55,6 +56,7 @@ def build(
         stage=stage,
         ops_emails=_list(app.node.try_get_context("ops_emails")),
         alert_emails=_list(app.node.try_get_context("alert_emails")),
+        digest_sender=str(app.node.try_get_context("digest_sender") or "").strip(),
         webhook_integrations=_list(app.node.try_get_context("webhook_integrations")),
         source_alarm_minutes=int(str(app.node.try_get_context("source_alarm_minutes") or 60)),
         source_alarm_minutes_by_kind=_minutes_by_kind(

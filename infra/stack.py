@@ -42,6 +42,7 @@ from chalicelib.settings import Settings, get_settings
 from chalicelib.sources.registry import known_kinds
 from infra import app_model, monitoring
 from infra.app_model import Function, TableSpec
+from infra.chalice_app import TidingsChalice
 from infra.permissions import Need, function_needs, switched_needs
 
 STAGES = ("dev", "prod")
@@ -59,7 +60,11 @@ PLACEHOLDER = PLACEHOLDER_PREFIX.removesuffix("-")
 @dataclasses.dataclass(frozen=True)
 class StackOptions:
     stage: str
-    alert_emails: tuple[str, ...] = ()  # subscribed to the mentions topic
+    # subscribed to the alert-email topic: "a@x.com" (every watch) or "a@x.com=acme+beta"
+    alert_emails: tuple[str, ...] = ()
+    # The verified SES identity digests and spike emails come from (an identity is created);
+    # empty: they are skipped, with a warning at synth, in the logs and in /health.
+    digest_sender: str = ""
     ops_emails: tuple[str, ...] = ()  # subscribed to the operations topic (alarms)
     webhook_integrations: tuple[str, ...] = ()  # generic webhook integrations to create
     source_alarm_minutes: int = 60  # a source failing or silent this long raises an alarm
@@ -71,6 +76,15 @@ class StackOptions:
     # only with IAM identities. Off by default: the app checks API keys, which the dashboard and
     # scripts use, and a gateway-level IAM check would refuse them before the app sees them.
     iam_api: bool = False
+
+
+def alert_email_subscription(entry: str) -> subscriptions.EmailSubscription:
+    """`a@x.com` gets every watch's email alerts; `a@x.com=acme+beta` only those watches' (a
+    filter policy on the `watch` message attribute)."""
+    address, _, watches = entry.partition("=")
+    names = [w.strip() for w in watches.split("+") if w.strip()]
+    policy = {"watch": sns.SubscriptionFilter.string_filter(allowlist=names)} if names else None
+    return subscriptions.EmailSubscription(address.strip(), filter_policy=policy)
 
 
 def sigv4_operations(paths: dict[str, Any]) -> list[tuple[str, str]]:
@@ -143,6 +157,7 @@ class TidingsStack(Stack):
         self.queues, self.dlqs = self._queues()
         self.topics = self._topics()
         self.parameters = self._parameters()
+        self._digest_sender()
         self.roles = {f.name: self._role(f) for f in self.functions}
         self.chalice = self._chalice()
         self._wire_functions()
@@ -291,9 +306,23 @@ class TidingsStack(Stack):
         }
         for email in self.options.ops_emails:
             topics["operations"].add_subscription(subscriptions.EmailSubscription(email))
-        for email in self.options.alert_emails:
-            topics["mentions"].add_subscription(subscriptions.EmailSubscription(email))
+        for entry in self.options.alert_emails:
+            topics["email"].add_subscription(alert_email_subscription(entry))
         return topics
+
+    def _digest_sender(self) -> None:
+        """An SES identity for the digest sender (SES mails the address a confirmation link)."""
+        from aws_cdk import Annotations
+        from aws_cdk import aws_ses as ses
+
+        sender = self.options.digest_sender
+        if not sender:
+            Annotations.of(self).add_warning(
+                "No digest_sender: email digests and spike emails are skipped. Deploy with "
+                "DIGEST_SENDER=alerts@your-domain (see README, Deploying)."
+            )
+            return
+        ses.EmailIdentity(self, "DigestSender", identity=ses.Identity.email(sender))
 
     def _parameters(self) -> dict[str, Any]:
         """A named placeholder per credential: never a value. The placeholder embeds the stack's
@@ -402,11 +431,12 @@ class TidingsStack(Stack):
                 "TIDINGS_PARAMETER_PREFIX": self.settings.parameter_prefix,
                 "TIDINGS_SENTIMENT_BACKEND": self.options.sentiment_backend,
                 "TIDINGS_INFLUENCER_REACH": f"{self.options.influencer_reach:g}",
+                "TIDINGS_DIGEST_SENDER": self.options.digest_sender,
             },
         }
         outdir = Path(self.node.try_get_context("chalice_out") or cdk_outdir(self))
         with _cwd(outdir):
-            return Chalice(self, "App", source_dir=str(REPO_ROOT), stage_config=stage_config)
+            return TidingsChalice(self, "App", source_dir=str(REPO_ROOT), stage_config=stage_config)
 
     def _wire_functions(self) -> None:
         api_url = self.chalice.sam_template.get_output("EndpointURL").value

@@ -7,6 +7,8 @@ Sources, all licensed for commercial use (notices in `chalicelib/analysis/data/N
 - `vaderSentiment` 3.3.2 (PyPI, MIT): the VADER lexicon and its emoji descriptions
   -> `en.json` (word -> valence, boosters, negators) and `emoji.json` (emoji -> valence: the
   sum of the VADER valences of its description's words, or Tidings' own where that has none).
+  `scripts/english_lexicon.tsv` (written for Tidings) adds evaluative words VADER lacks, and
+  the English rules below (negation, context, inflections) are Tidings' own.
 - `scripts/german_lexicon.tsv` (written for Tidings) -> `de.json` with inflected forms and German
   boosters, negators and contrast words.
 - PotTS (MIT, `../shared/datasets/potts`): a logistic-regression model over words and lexicon
@@ -105,6 +107,31 @@ ENGLISH_SPELLING = {
     "dissapointing": "disappointing",
     "grt": "great",
 }
+# Tidings' own English rules: emoji and emoticons never negated (`never answered 😡`); and,
+# kept because they helped on the VADER Amazon, movie and NYT sets (never tried on the tweets,
+# the test set): negation after `no` and COUNTERFACTUALS, suffixes stripped to find a listed
+# stem (`helped` -> `help`), `like` as a verb only after these words (`I like`, not `looks
+# like`), `kind of` / `sort of` as hedges.
+ENGLISH_SUFFIXES = [
+    ["ies", "y"],
+    ["ied", "y"],
+    ["s", ""],
+    ["es", ""],
+    ["ed", ""],
+    ["ed", "e"],
+    ["ing", ""],
+    ["ing", "e"],
+    ["ly", ""],
+    ["d", ""],
+]
+# What follows them did not happen: `should have been better` is a complaint (negates like `not`).
+COUNTERFACTUALS = [
+    f"{modal}{have} been" for modal in ("should", "could", "would") for have in (" have", "'ve")
+]
+LIKE_CUES = (
+    "i we they you u ya people who to would i'd we'd you'd do does did don't doesn't didn't dont "
+    "didnt not really totally definitely also still just and actually kinda sorta"
+)
 # Tidings' own valences for emoji whose VADER description carries no or the wrong sentiment.
 EMOJI_OVERRIDES = {
     "😡": -2.8,
@@ -228,7 +255,7 @@ GERMAN_NEGATORS = [
 
 def _site_file(module: str, *parts: str) -> Path:
     mod = __import__(module)
-    return Path(mod.__file__).resolve().parent.joinpath(*parts)
+    return Path(str(mod.__file__)).resolve().parent.joinpath(*parts)
 
 
 def build_language() -> dict[str, object]:
@@ -257,8 +284,18 @@ def build_language() -> dict[str, object]:
     return {"languages": list(LANGUAGES), "floors": floors, "grams": profiles, "words": words}
 
 
+def _tsv(path: Path) -> list[tuple[str, float]]:
+    """`word<TAB>valence` lines of one of Tidings' own lexicons, `#` comments skipped."""
+    rows = []
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, value = line.split("\t")
+            rows.append((word, float(value)))
+    return rows
+
+
 def build_english() -> tuple[dict[str, object], dict[str, float]]:
-    from vaderSentiment import vaderSentiment as vader  # noqa: N813
+    from vaderSentiment import vaderSentiment as vader  # type: ignore[import-untyped]  # noqa: N813
 
     lexicon: dict[str, float] = {}
     for line in _site_file("vaderSentiment", "vader_lexicon.txt").read_text("utf-8").splitlines():
@@ -275,17 +312,27 @@ def build_english() -> tuple[dict[str, object], dict[str, float]]:
         if score:
             emoji[parts[0]] = round(max(-4.0, min(4.0, score)), 2)
     emoji.update(EMOJI_OVERRIDES)
+    # After the emoji: they are scored on VADER's words alone (German reads them too).
+    for word, valence in _tsv(ROOT / "scripts" / "english_lexicon.tsv"):
+        lexicon.setdefault(word, valence)
     for phrase, value in {**vader.SPECIAL_CASES, **vader.SENTIMENT_LADEN_IDIOMS}.items():
         if value:
             lexicon[phrase.replace(" ", "_")] = float(value)
     rules = {
         "lexicon": lexicon,
         "boosters": {w: v for w, v in vader.BOOSTER_DICT.items() if " " not in w},
-        "negators": sorted(w for w in vader.NEGATE if w != "despite"),
+        # VADER negates after `no` in its code, not its list (`no problem`); so does Tidings.
+        "negators": sorted(
+            {*vader.NEGATE, "no", *(c.replace(" ", "_") for c in COUNTERFACTUALS)} - {"despite"}
+        ),
         "contrast": ["but"],
-        "phrases": sorted(p for p in {**vader.SPECIAL_CASES, **vader.SENTIMENT_LADEN_IDIOMS}),
+        "phrases": sorted({*vader.SPECIAL_CASES, *vader.SENTIMENT_LADEN_IDIOMS, *COUNTERFACTUALS}),
         "spelling": ENGLISH_SPELLING,
         "negate_after": False,
+        "negate_symbols": False,
+        "suffixes": ENGLISH_SUFFIXES,
+        "only_after": {"like": sorted(LIKE_CUES.split())},
+        "not_before": {"kind": ["of"], "sort": ["of"]},
     }
     return rules, emoji
 
@@ -331,7 +378,8 @@ def potts_train(datasets: Path) -> tuple[list[tuple[str, str]], list[tuple[str, 
         for line in (folder / "dev_id_label_text.tokenized.tsv").read_text("utf-8").splitlines()
         if line.count("\t") >= 2
     }
-    train, held = [], []
+    train: list[tuple[str, str]] = []
+    held: list[tuple[str, str]] = []
     for line in (folder / "corpus_label_text.tsv").read_text("utf-8").splitlines():
         label, _, text = line.partition("\t")
         if label not in CLASSES:

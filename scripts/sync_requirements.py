@@ -2,7 +2,8 @@
 
 boto3 and botocore are left out because the Lambda Python runtime provides them, and chalice
 because `chalice package` bundles its own runtime: packaging them would add tens of megabytes
-to every function. `--check` exits 1 when the file has drifted.
+to every function. pynamodb still pulls botocore in through pip; `infra/packaging.py` strips it
+from the built package. `--check` exits 1 when the file has drifted.
 """
 
 from __future__ import annotations

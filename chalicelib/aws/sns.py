@@ -26,15 +26,16 @@ def message_attributes(item: WatchMention) -> dict[str, dict[str, str]]:
     # What alert rules filter on (chalicelib.domain.alerts.rules.sns_filter_policy)
     attrs["influencer"] = {"DataType": "String", "StringValue": str(item.influencer).lower()}
     attrs["reach"] = {"DataType": "Number", "StringValue": f"{item.reach_score or 0:.1f}"}
+    if item.alert_rules:  # the watch's rules it fired: a filter policy may select e.g. "urgent"
+        attrs["rules"] = {"DataType": "String.Array", "StringValue": json.dumps(item.alert_rules)}
     return attrs
 
 
 def email_readable(item: WatchMention, message: str) -> dict[str, str]:
     """Message and Subject for every protocol: Lambda, SQS and email-json subscribers get the
-    JSON (the "default"), an email subscription (instant alerts by email, subscribed by infra
-    with a filter policy on the attributes above) a subject line and a plain-text body. SNS
-    email delivers at most 10 messages a second per subscription: the notifier's flood control
-    keeps bursts below that."""
+    JSON (the "default"), an email subscription someone adds by hand a subject line and a
+    plain-text body. Such a subscription is not flood-controlled: the instant email alerts
+    infra subscribes (ALERT_EMAILS) use the alert-email topic the notifier publishes to."""
     from chalicelib.notify.render import as_text, headline
 
     subject = unicodedata.normalize("NFKD", " ".join(headline(item).split()))

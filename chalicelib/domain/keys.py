@@ -7,7 +7,8 @@ import hashlib
 
 
 def short_hash(value: str, length: int = 12) -> str:
-    digest = hashlib.sha256(value.encode()).digest()
+    # surrogatepass: JSON may carry a lone surrogate ("\ud800") in an id; still one key per id.
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()
     return base64.b32encode(digest).decode().lower()[:length]
 
 

@@ -66,9 +66,25 @@ class Author:
     reach: int | None = None
 
 
+# No post is published after this: later times are garbage, and a time this late still leaves
+# room for retention and story windows to be added without leaving datetime's range.
+LATEST_PUBLISHED = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def published_in_range(moment: datetime) -> bool:
+    """Whether a post's time is one Tidings can store: expressible in UTC, before year 9000."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    try:
+        return aware.astimezone(UTC) < LATEST_PUBLISHED
+    except OverflowError:  # year 1 or 9999 with an offset that pushes it out of range
+        return False
+
+
 @dataclass(frozen=True)
 class Mention:
-    """One post, comment or article, normalised to the same shape whatever its source."""
+    """One post, comment or article, normalised to the same shape whatever its source.
+    Its time must be in range (`published_in_range`), else ValueError: found by fuzzing, a year
+    9999 time made the pipeline's retention arithmetic overflow and the worker fail for good."""
 
     source: str
     native_id: str
@@ -79,6 +95,10 @@ class Mention:
     author: Author = field(default_factory=Author)
     language: str | None = None
     engagement: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not published_in_range(self.published_at):
+            raise ValueError(f"published_at {self.published_at.isoformat()} is out of range")
 
     @property
     def key(self) -> str:
@@ -105,6 +125,9 @@ class WatchMention:
     assignee: str | None = None  # triage: who should answer
     note: str | None = None  # triage: an internal note
     first_response_at: datetime | None = None  # when it first left "new"
+    # Names of the watch's alert rules this new mention fired, set when it is published (the
+    # SNS attribute `rules`, for subscription filter policies); not stored.
+    alert_rules: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -122,6 +145,9 @@ class Claim(Enum):
     NEW = "new"  # first time stored: count it and alert
     RETRY = "retry"  # stored earlier by this same delivery, which may not have finished
     DUPLICATE = "duplicate"  # stored by another delivery: nothing to do
+    # stored by another delivery that has not finished: it may still count and alert it, or
+    # have died first; this delivery must not move past it (retried until that one finishes)
+    PENDING = "pending"
 
 
 @dataclass(frozen=True)

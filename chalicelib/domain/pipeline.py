@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.domain.authors import author_cells
+from chalicelib.domain.alerts.rules import evaluate
 from chalicelib.domain.matching import Document, WatchMatcher
 from chalicelib.domain.models import Claim, CounterKey, Mention, Watch, WatchMention
 from chalicelib.domain.ports import (
@@ -25,6 +25,7 @@ from chalicelib.domain.ports import (
 )
 from chalicelib.domain.stories import STORY_WINDOW, Fingerprint, StoryBook, fingerprint
 from chalicelib.domain.text import plain_text
+from chalicelib.errors import TransientError
 
 COUNTER_RETENTION = timedelta(days=800)
 
@@ -76,11 +77,24 @@ class Pipeline:
         self._clock = clock
         self._stories = stories
 
+    def _with_rules(self, item: WatchMention) -> WatchMention:
+        """The item with the names of its watch's alert rules it fires (SNS attribute `rules`)."""
+        return replace(item, alert_rules=evaluate(self._watches[item.watch_id].alerts, item).rules)
+
+    def open_attempt(self, delivery_id: str) -> str:
+        """The id a poll's attempt claims under (one read a poll). A poll that finished but was
+        retried, told to wait for another delivery's mentions, fetches anew and maybe more:
+        what it claims then must count, so that attempt gets an id of its own."""
+        attempt, n = delivery_id, 0
+        while self._counters.delivery_finished(attempt):
+            n += 1
+            attempt = f"{delivery_id}#{n}"
+        return attempt
+
     def process(self, mentions: Iterable[Mention], delivery_id: str) -> PipelineResult:
         result = PipelineResult()
         now = self._clock()
-        claimed: list[WatchMention] = []
-        retried: list[WatchMention] = []
+        outcomes: dict[Claim, list[WatchMention]] = {claim: [] for claim in Claim}
         books: dict[str, StoryBook] = {}
         for raw in mentions:
             result.received += 1
@@ -108,13 +122,10 @@ class Pipeline:
                 item = self._join_story(item, story_print, books, now)
                 retention = timedelta(days=self._watches[match.watch_id].retention_days)
                 outcome = self._mentions.claim(item, delivery_id, mention.published_at + retention)
-                if outcome is Claim.NEW:
-                    claimed.append(item)
-                elif outcome is Claim.RETRY:
-                    retried.append(item)
-                else:
-                    result.duplicates += 1
+                outcomes[outcome].append(item)
         self._record_stories(books, delivery_id, now)
+        claimed, retried = outcomes[Claim.NEW], outcomes[Claim.RETRY]
+        result.duplicates += len(outcomes[Claim.DUPLICATE])
         if retried:
             # Stored by an earlier attempt of this very delivery: fan out unless it finished.
             if self._counters.delivery_finished(delivery_id):
@@ -132,11 +143,15 @@ class Pipeline:
                 for i in leads
             )
             if leads:
-                self._publisher.publish(leads)
-            self._counters.add(
-                counts, now + COUNTER_RETENTION, delivery_id, authors=author_cells(leads)
-            )
+                self._publisher.publish([self._with_rules(i) for i in leads])
+            # Authors' day cells are counted as each lead is stored (store/authors.py).
+            self._counters.add(counts, now + COUNTER_RETENTION, delivery_id)
         result.new = claimed
+        if outcomes[Claim.PENDING]:
+            # Done with its own: retried later, this delivery must not be acknowledged (nor a
+            # poll's cursor moved) past a mention whose delivery may have died before counting it.
+            waiting = len(outcomes[Claim.PENDING])
+            raise TransientError(f"{waiting} mentions wait for another delivery to finish")
         return result
 
     def _join_story(

@@ -51,10 +51,12 @@ def send_digest(svc: Services, watch: Watch, period: str, now: datetime) -> bool
     """Send this watch's digest once for the period; False when sent already or no one gets it."""
     from chalicelib.aws.ses import send_email
     from chalicelib.notify.digest_html import as_html, as_text, subject
+    from chalicelib.notify.digest_sender import digest_sender
     from chalicelib.store.cooldowns import DynamoCooldowns
 
     recipients = watch.alerts.digest.recipients
-    if not recipients:
+    sender = digest_sender(svc.settings) if recipients else None
+    if not recipients or sender is None:
         return False
     cooldowns = DynamoCooldowns()
     scope = f"digest#{watch.id}#{period}#{now:%Y%m%d}"
@@ -63,7 +65,7 @@ def send_digest(svc: Services, watch: Watch, period: str, now: datetime) -> bool
     try:
         digest = build_digest(svc, watch, period, now)
         send_email(
-            svc.settings.digest_sender,
+            sender,
             recipients,
             subject(digest),
             as_html(digest),

@@ -54,7 +54,8 @@ def _budgets(settings: Settings, watches: list[Watch]) -> list[dict[str, Any]]:
 
 def _alerts(settings: Settings, watches: list[Watch]) -> dict[str, Any]:
     """Alert targets in use that answered "gone" (a deleted Slack webhook or channel): not
-    retried until the URL or channel is replaced."""
+    retried until the URL or channel is replaced; and whether digests have a sender."""
+    from chalicelib.notify.digest_sender import digest_sender_status
     from chalicelib.notify.wiring import senders
     from chalicelib.store.alerts import DynamoGoneTargets
 
@@ -70,7 +71,7 @@ def _alerts(settings: Settings, watches: list[Watch]) -> dict[str, Any]:
         for g in DynamoGoneTargets().all()
         if g["target"] in in_use
     ]
-    return {"ok": not gone, "gone": gone}
+    return {"ok": not gone, "gone": gone, "digest_sender": digest_sender_status(settings)}
 
 
 def _iso(value: Any) -> str | None:

@@ -1,5 +1,6 @@
 """The notifier: subscribed to the mentions topic, it runs the watch's alert rules and delivers
-through flood control; a schedule flushes the batches that are due, every minute."""
+through flood control to Slack, email (the alert-email topic) and the outgoing webhook; a
+schedule flushes the batches that are due, every minute."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def deliver(message: str, now: datetime | None = None) -> list[str]:
     if watch is None or not watch.enabled:
         return []
     story = str(body.get("story_id") or "")
-    return alert_delivery(svc.settings).deliver(watch, item, story, now or datetime.now(UTC))
+    delivery = alert_delivery(svc.settings, email=svc.email_topic)
+    return delivery.deliver(watch, item, story, now or datetime.now(UTC))
 
 
 def flush(now: datetime | None = None) -> int:
@@ -44,7 +46,9 @@ def flush(now: datetime | None = None) -> int:
 
     svc = services()
     watches = {w.id: w for w in svc.watches.list()}
-    return alert_delivery(svc.settings).flush(watches, now or datetime.now(UTC))
+    return alert_delivery(svc.settings, email=svc.email_topic).flush(
+        watches, now or datetime.now(UTC)
+    )
 
 
 @bp.on_sns_message(topic=get_settings().mentions_topic_name, name="notifier")

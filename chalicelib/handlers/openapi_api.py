@@ -49,7 +49,7 @@ def _op(
     summary: str,
     *,
     params: list[dict[str, Any]] | None = None,
-    body: bool = False,
+    body: bool | dict[str, Any] = False,  # True: any JSON object; a dict: the body's content
     responses: dict[str, Any] | None = None,
     public: bool = False,
     tag: str = "api",
@@ -65,7 +65,8 @@ def _op(
         },
     }
     if body:
-        op["requestBody"] = {"required": True, "content": {JSON: {"schema": {"type": "object"}}}}
+        content = body if isinstance(body, dict) else {JSON: {"schema": {"type": "object"}}}
+        op["requestBody"] = {"required": True, "content": content}
     if public:
         op["security"] = []
     return op
@@ -81,9 +82,61 @@ FEED_PAGE = {
 PAGE_PARAMS = _query(limit="1-100 (25)", cursor="the `next` of the previous page")
 PERIOD = _query(since="ISO 8601 (default: 7 days before until)", until="ISO 8601 (default: now)")
 WEBHOOK = {"401": {"description": "bad, missing or stale signature"}}
+# Request bodies described closely enough for a client (or schemathesis) to send valid ones.
+SOURCE = {
+    "oneOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "properties": {"kind": {"type": "string"}, "target": {"type": "string"}},
+            "required": ["kind"],
+        },
+    ]
+}
+WATCH = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"},
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "query": {"type": "string", "minLength": 1},
+        "sources": {"type": "array", "items": SOURCE},
+        "retention_days": {"type": "integer", "minimum": 1, "maximum": 3650},
+        "enabled": {"type": "boolean"},
+        "alerts": {"type": "object"},
+    },
+    "required": ["query"],
+}
+TRIAL = {
+    "type": "object",
+    "properties": {
+        "query": {"type": "string"},
+        "texts": {"type": "array", "items": {"type": "object"}},
+        "watch_id": {"type": "string"},
+        "last": {"type": "integer", "minimum": 1, "maximum": 200},
+    },
+    "required": ["query"],
+}
+TRIAGE = {
+    "type": "object",
+    "properties": {
+        "status": {"enum": ["new", "needs_reply", "handled", "ignored"]},
+        "assignee": {"type": ["string", "null"], "maxLength": 200},
+        "note": {"type": ["string", "null"]},
+    },
+}
 
 
-def _hook(summary: str, params: list[dict[str, Any]] | None = None, body: bool = False) -> Any:
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {JSON: {"schema": schema}}
+
+
+def _text(media: str) -> dict[str, Any]:
+    return {media: {"schema": {"type": "string"}}}
+
+
+def _hook(
+    summary: str, params: list[dict[str, Any]] | None = None, body: bool | dict[str, Any] = False
+) -> Any:
     """A platform webhook: public (the app verifies its signature), 401 when forged."""
     return _op(summary, params=params, body=body, responses=WEBHOOK, public=True, tag="webhooks")
 
@@ -103,17 +156,17 @@ def document() -> dict[str, Any]:
         "/openapi.json": {"get": _op("this document", public=True)},
         "/watches": {
             "get": _op("list watches"),
-            "post": _op("create a watch", body=True, responses={"201": _ok("created")}),
+            "post": _op("create a watch", body=_json(WATCH), responses={"201": _ok("created")}),
         },
         "/watches/{watch_id}": {
             "get": _op("one watch", params=_path("watch_id")),
-            "put": _op("replace a watch", params=_path("watch_id"), body=True),
+            "put": _op("replace a watch", params=_path("watch_id"), body=_json(WATCH)),
             "delete": _op("delete a watch", params=_path("watch_id"),
                           responses={"204": {"description": "deleted"}}),
         },
         "/watches/preview": {
             "post": _op("how many of the last N stored mentions an unsaved query matches "
-                        '(body {"query", "watch_id"?, "last"?})', body=True)
+                        '(body {"query", "watch_id"?, "last"?})', body=_json(TRIAL))
         },
         "/watches/{watch_id}/preview": {
             "get": _op("how many of the watch's last N mentions its query matches",
@@ -131,9 +184,11 @@ def document() -> dict[str, Any]:
             "get": _op("one mention, with its story's `copies`",
                        params=_path("watch_id", "mention_id")),
             "patch": _op('triage: body {"status"?, "assignee"?, "note"?}; the actor is the key',
-                         params=_path("watch_id", "mention_id"), body=True),
+                         params=_path("watch_id", "mention_id"), body=_json(TRIAGE)),
         },
-        "/query/test": {"post": _op("try a query on texts or a watch's last mentions", body=True)},
+        "/query/test": {
+            "post": _op("try a query on texts or a watch's last mentions", body=_json(TRIAL))
+        },
         "/analytics/volume": {
             "get": _op("mentions per interval by sentiment: {series: [{t, total, positive, "
                        "neutral, negative, unscored}]}",
@@ -176,23 +231,29 @@ def document() -> dict[str, Any]:
                         params=_path("integration"), body=True)
         },
         "/webhooks/meta": {
-            "get": _hook("Meta's verify-token handshake"),
+            "get": _hook("Meta's verify-token handshake",
+                         params=_query(**{"hub.mode": "subscribe", "hub.verify_token": "yours",
+                                          "hub.challenge": "echoed"})),
             "post": _hook("Facebook and Instagram events (X-Hub-Signature-256)", body=True),
         },
         "/webhooks/x": {
-            "get": _hook("X's CRC check"),
+            "get": _hook("X's CRC check", params=_query(**{"crc_token": "signed back"})),
             "post": _hook("X Account Activity events", body=True),
         },
         "/webhooks/youtube": {
-            "get": _hook("WebSub subscription challenge"),
-            "post": _hook("WebSub notification (Atom)"),
+            "get": _hook("WebSub subscription challenge",
+                         params=_query(**{"hub.mode": "subscribe or unsubscribe",
+                                          "hub.topic": "the channel's feed",
+                                          "hub.challenge": "echoed"})),
+            "post": _hook("WebSub notification (Atom)", body=_text("application/atom+xml")),
         },
         "/slack/interactions": {
-            "post": _hook("Slack's buttons (triage from the alert), signed by Slack", body=True)
+            "post": _hook("Slack's buttons (triage from the alert), signed by Slack",
+                          body=_text("application/x-www-form-urlencoded"))
         },
         "/webhooks/sns/{integration}": {
             "post": _hook("Amazon SNS subscription confirmation and notifications",
-                        params=_path("integration"))
+                        params=_path("integration"), body=_text("text/plain"))
         },
     }  # fmt: skip
     return {

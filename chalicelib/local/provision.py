@@ -19,12 +19,14 @@ class LocalResources:
     ingest_queue_url: str
     alerts_queue_url: str
     mentions_topic_arn: str
+    email_topic_arn: str = ""  # instant email alerts; subscribe an address or a queue to read
 
     def environment(self) -> dict[str, str]:
         return {
             "TIDINGS_POLL_QUEUE_URL": self.poll_queue_url,
             "TIDINGS_INGEST_QUEUE_URL": self.ingest_queue_url,
             "TIDINGS_MENTIONS_TOPIC_ARN": self.mentions_topic_arn,
+            "TIDINGS_EMAIL_TOPIC_ARN": self.email_topic_arn,
         }
 
 
@@ -58,6 +60,7 @@ def provision(settings: Settings) -> LocalResources:
         ingest_queue_url=_queue_with_dlq(settings.ingest_queue_name),
         alerts_queue_url=alerts_url,
         mentions_topic_arn=topic_arn,
+        email_topic_arn=sns.create_topic(Name=settings.email_topic_name)["TopicArn"],
     )
 
 

@@ -61,15 +61,18 @@ class SpikeChannels:
             poster.post(spike_render.as_slack(watch.name, spike, why), watch.alerts.slack_channel)
             return True
         if channel == "email":
+            from chalicelib.notify.digest_sender import digest_sender
+
             recipients = watch.alerts.digest.recipients
-            if not recipients:
+            from_address = digest_sender(self._settings) if recipients else None
+            if not recipients or from_address is None:
                 return False
             from chalicelib.aws.ses import send_email
 
             text = spike_render.as_text(watch.name, spike, why)
             html = '<pre style="font-family:Helvetica,Arial,sans-serif;white-space:pre-wrap;">'
             send_email(
-                self._settings.digest_sender,
+                from_address,
                 recipients,
                 spike_render.summary(watch.name, spike),
                 html + escape(text) + "</pre>",

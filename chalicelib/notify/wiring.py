@@ -1,6 +1,8 @@
 """Building alert delivery from the deployment: Slack secrets from SSM, state in DynamoDB.
 
-Other channels (email, outgoing webhook) join by adding a `ChannelSender` to `senders()`.
+Each channel is a `ChannelSender` in `senders()`: Slack, the outgoing webhook, and email when
+the notifier passes the alert-email topic (only the notifier may publish to it: infra grants
+`sns:Publish` to the functions whose code reaches `Services.email_topic`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from chalicelib.domain.keys import short_hash
 from chalicelib.domain.models import Watch, WatchMention
 from chalicelib.domain.query import Span
 from chalicelib.notify.delivery import AlertDelivery, ChannelSender
+from chalicelib.notify.email import EmailSender, EmailTopic
 from chalicelib.notify.render import as_slack, as_slack_batch
 from chalicelib.notify.slack import SlackPoster
 from chalicelib.settings import Settings
@@ -44,20 +47,26 @@ def slack_poster(settings: Settings) -> SlackPoster:
     )
 
 
-def senders(settings: Settings) -> dict[str, ChannelSender]:
+def senders(settings: Settings, email: EmailTopic | None = None) -> dict[str, ChannelSender]:
     from chalicelib.aws.secrets import get_secret
     from chalicelib.notify.webhook import WebhookSender  # part B: the outgoing webhook channel
 
-    return {"slack": SlackSender(slack_poster(settings)), "webhook": WebhookSender(get_secret)}
+    channels: dict[str, ChannelSender] = {
+        "slack": SlackSender(slack_poster(settings)),
+        "webhook": WebhookSender(get_secret),
+    }
+    if email is not None:
+        channels["email"] = EmailSender(email)
+    return channels
 
 
-def alert_delivery(settings: Settings) -> AlertDelivery:
+def alert_delivery(settings: Settings, email: EmailTopic | None = None) -> AlertDelivery:
     from chalicelib.store.alerts import DynamoDeliveryLedger, DynamoFloodStore, DynamoGoneTargets
 
     return AlertDelivery(
         flood=DynamoFloodStore(),
         ledger=DynamoDeliveryLedger(),
         gone=DynamoGoneTargets(),
-        senders=senders(settings),
+        senders=senders(settings, email),
         lease_s=settings.alert_lease_s,
     )

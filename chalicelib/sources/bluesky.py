@@ -29,6 +29,7 @@ from chalicelib.sources.base import HttpClient, Params, credentials_rejected
 from chalicelib.sources.credentials import Credentials, SecretReader, get_secret
 from chalicelib.sources.query import quoted, terms_of
 from chalicelib.sources.since import advanced, newer, since_of
+from chalicelib.sources.values import convert_each, listed
 
 KIND = "bluesky"
 PAGE_SIZE = 100
@@ -178,14 +179,15 @@ def parse(body: bytes) -> list[Mention]:
 
 
 def _posts_of(data: Mapping[str, Any]) -> list[Mention]:
-    views: list[Any] = list(data.get("posts") or [])
+    views: list[Any] = list(listed(KIND, data.get("posts"), "posts"))
     pending = [data.get("thread")]
     while pending:  # a thread: the post, its parents and its replies
         node = pending.pop()
         if isinstance(node, dict):
             views.append(node.get("post"))
-            pending += [node.get("parent"), *(node.get("replies") or [])]
-    return [m for view in views if (m := to_mention(view)) is not None]
+            replies = node.get("replies")
+            pending += [node.get("parent"), *(replies if isinstance(replies, list) else [])]
+    return convert_each(KIND, views, to_mention)
 
 
 def to_mention(view: Any) -> Mention | None:

@@ -28,6 +28,7 @@ from chalicelib.sources.credentials import Credentials, SecretReader, get_secret
 from chalicelib.sources.query import or_query, terms_of
 from chalicelib.sources.reach_lookup import PROCESS_CACHE, ReachCache
 from chalicelib.sources.since import advanced, newer, since_of
+from chalicelib.sources.values import convert_each
 
 KIND = "github"
 RATE_LIMIT = ("X-RateLimit-Remaining", "X-RateLimit-Reset")
@@ -147,8 +148,12 @@ class GitHubConnector:
                 authenticated=True,
             )
             found += _discussion_mentions(body)
-            info = body.get("data", {}).get("search", {}).get("pageInfo", {})
-            if not info.get("hasNextPage") or not info.get("endCursor"):
+            info = body["data"]["search"].get("pageInfo")  # the shape _discussion_mentions checked
+            if (
+                not isinstance(info, dict)
+                or not info.get("hasNextPage")
+                or not info.get("endCursor")
+            ):
                 break
             variables["after"] = info["endCursor"]
         return found
@@ -161,7 +166,7 @@ def parse(body: bytes) -> list[Mention]:
         return _discussion_mentions(data)
     if not isinstance(data.get("items"), list):
         raise SourceError(KIND, "response has no items list", transient=False)
-    return [m for item in data["items"] if (m := _issue(item)) is not None]
+    return convert_each(KIND, data["items"], _issue)
 
 
 def _issue(item: Any) -> Mention | None:
@@ -186,41 +191,45 @@ def _issue(item: Any) -> Mention | None:
 
 
 def _discussion_mentions(data: Mapping[str, Any]) -> list[Mention]:
+    if not isinstance(data, Mapping):
+        raise SourceError(KIND, "response is not a JSON object", transient=False)
     errors = data.get("errors")
     if errors:
-        first = errors[0].get("message") if isinstance(errors[0], dict) else errors[0]
-        raise SourceError(KIND, f"discussions search failed: {first}", transient=False)
-    nodes = (data.get("data") or {}).get("search", {}).get("nodes")
+        first = errors[0] if isinstance(errors, list) else errors
+        first = first.get("message") if isinstance(first, dict) else first
+        raise SourceError(KIND, f"discussions search failed: {str(first)[:200]}", transient=False)
+    found = data.get("data")
+    search = found.get("search") if isinstance(found, dict) else None
+    nodes = search.get("nodes") if isinstance(search, dict) else None
     if not isinstance(nodes, list):
         raise SourceError(KIND, "response has no search nodes", transient=False)
-    mentions = []
-    for node in nodes:
-        if not isinstance(node, dict) or not node.get("url") or not node.get("createdAt"):
-            continue
-        author = node.get("author") or {}
-        engagement = {
-            name: value
-            for name, value in (
-                ("comments", (node.get("comments") or {}).get("totalCount")),
-                ("reactions", (node.get("reactions") or {}).get("totalCount")),
-                ("upvotes", node.get("upvoteCount")),
-            )
-            if isinstance(value, int)
-        }
-        mentions.append(
-            Mention(
-                source=KIND,
-                native_id=str(node.get("id") or node["url"]),
-                url=str(node["url"]),
-                title=plain_text(str(node.get("title") or "")),
-                text=plain_text(str(node.get("bodyText") or "")),
-                published_at=_time(str(node["createdAt"])),
-                author=_author(author.get("login"), author.get("url")),
-                language=None,
-                engagement=engagement,
-            )
+    return convert_each(KIND, nodes, _discussion)
+
+
+def _discussion(node: Any) -> Mention | None:
+    if not isinstance(node, dict) or not node.get("url") or not node.get("createdAt"):
+        return None
+    author = node.get("author") or {}
+    engagement = {
+        name: value
+        for name, value in (
+            ("comments", (node.get("comments") or {}).get("totalCount")),
+            ("reactions", (node.get("reactions") or {}).get("totalCount")),
+            ("upvotes", node.get("upvoteCount")),
         )
-    return mentions
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
+    return Mention(
+        source=KIND,
+        native_id=str(node.get("id") or node["url"]),
+        url=str(node["url"]),
+        title=plain_text(str(node.get("title") or "")),
+        text=plain_text(str(node.get("bodyText") or "")),
+        published_at=_time(str(node["createdAt"])),
+        author=_author(author.get("login"), author.get("url")),
+        language=None,
+        engagement=engagement,
+    )
 
 
 def _author(login: Any, url: Any) -> Author:

@@ -27,10 +27,12 @@ from chalicelib.errors import SourceError
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.sources.base import HttpClient
+from chalicelib.sources.values import convert_each
 
 KIND = "hackernews"
 ALGOLIA_MAX_HITS = 1000  # Algolia pages no deeper than this in one query
 SEEN_LIMIT = 1000
+MAX_TIME = 253_402_300_800  # year 10000: a later created_at_i is garbage
 MAX_GAPS_PER_TERM = 10
 
 Hit = Mapping[str, Any]
@@ -89,7 +91,7 @@ class HackerNewsConnector:
         newest = max([since, *(int(hit["created_at_i"]) for hit in fetched.values())])
         gaps = {term: _bounded(windows) for term, windows in gaps.items()}
         mentions = sorted(
-            (to_mention(hit) for object_id, hit in fetched.items() if object_id not in seen),
+            convert_each(KIND, [h for i, h in fetched.items() if i not in seen], to_mention),
             key=lambda m: (m.published_at, m.native_id),
             reverse=True,
         )
@@ -147,14 +149,16 @@ def parse(body: bytes) -> list[Mention]:
     hits = data.get("hits") if isinstance(data, dict) else None
     if not isinstance(hits, list):
         raise SourceError(KIND, "response has no hits list", transient=False)
-    return [replace(m, text=plain_text(m.text)) for m in (to_mention(h) for h in hits if _valid(h))]
+    mentions = convert_each(KIND, [h for h in hits if _valid(h)], to_mention)
+    return [replace(m, text=plain_text(m.text)) for m in mentions]
 
 
 def to_mention(hit: Hit) -> Mention:
     """An Algolia hit as a mention; the HTML in the text is kept for the pipeline to strip."""
     object_id = str(hit["objectID"])
     author = str(hit.get("author") or "")
-    is_comment = "comment" in (hit.get("_tags") or ())
+    tags = hit.get("_tags")
+    is_comment = isinstance(tags, list) and "comment" in tags
     engagement = {
         name: value
         for name, field in (("points", "points"), ("comments", "num_comments"))
@@ -181,7 +185,8 @@ def _valid(hit: Any) -> bool:
     return (
         isinstance(hit, dict)
         and bool(hit.get("objectID"))
-        and _int(hit.get("created_at_i")) is not None
+        and (when := _int(hit.get("created_at_i"))) is not None
+        and 0 <= when < MAX_TIME
     )
 
 
@@ -191,7 +196,7 @@ def _int(value: Any) -> int | None:
         return None
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float
         return None
 
 

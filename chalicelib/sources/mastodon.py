@@ -28,6 +28,7 @@ from chalicelib.settings import Settings
 from chalicelib.sources.base import HttpClient
 from chalicelib.sources.credentials import Credentials, SecretReader, get_secret, parameter_name
 from chalicelib.sources.query import terms_of
+from chalicelib.sources.values import convert_each
 
 KIND = "mastodon"
 RATE_LIMIT = ("X-RateLimit-Remaining", "X-RateLimit-Reset")
@@ -81,7 +82,7 @@ class MastodonConnector:
             url = f"{base}/api/v1/timelines/tag/{tag}"
             statuses = self._forward(url, {}, headers, positions, f"tag:{tag.casefold()}")
             empty_tags += not statuses
-            found.update((m.native_id, m) for m in map(to_mention, statuses))
+            found.update((m.native_id, m) for m in convert_each(KIND, statuses, to_mention))
         if tags and empty_tags == len(tags):
             self._check_hashtag_feeds(base, host, bool(token))
         if token:
@@ -90,7 +91,7 @@ class MastodonConnector:
                 statuses = self._forward(
                     f"{base}/api/v2/search", params, headers, positions, f"search:{term}"
                 )
-                found.update((m.native_id, m) for m in map(to_mention, statuses))
+                found.update((m.native_id, m) for m in convert_each(KIND, statuses, to_mention))
         mentions = sorted(found.values(), key=lambda m: (m.published_at, m.native_id), reverse=True)
         logger.info("mentions fetched", source=KIND, watch_id=watch.id, count=len(mentions))
         return FetchResult(mentions=tuple(mentions), cursor={**cursor, "min_id": positions})
@@ -162,7 +163,7 @@ def hashtags(terms: tuple[str, ...]) -> list[str]:
 
 def parse(body: bytes) -> list[Mention]:
     """A timeline (a list of statuses) or a search result (`statuses`) as mentions."""
-    return [to_mention(status) for status in _statuses(body)]
+    return convert_each(KIND, _statuses(body), to_mention)
 
 
 def to_mention(status: Status) -> Mention:
@@ -195,7 +196,7 @@ def to_mention(status: Status) -> Mention:
             url=str(account.get("url") or ""),
             reach=followers if isinstance(followers, int) else None,
         ),
-        language=shown.get("language") or None,
+        language=lang if isinstance(lang := shown.get("language"), str) and lang else None,
         engagement=engagement,
     )
 

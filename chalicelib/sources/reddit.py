@@ -32,6 +32,7 @@ from chalicelib.sources.credentials import Credentials, SecretReader, get_secret
 from chalicelib.sources.query import or_query, terms_of
 from chalicelib.sources.reach_lookup import PROCESS_CACHE, ReachCache
 from chalicelib.sources.since import advanced, newer, since_of
+from chalicelib.sources.values import convert_each
 
 KIND = "reddit"
 SITE = "https://www.reddit.com"
@@ -180,7 +181,7 @@ def parse(body: bytes) -> list[Mention]:
         raise SourceError(KIND, "response is not a Reddit listing", transient=False) from None
     if not isinstance(children, list):
         raise SourceError(KIND, "response is not a Reddit listing", transient=False)
-    return [m for child in children if (m := _thing(child)) is not None]
+    return convert_each(KIND, children, _thing)
 
 
 def _after(body: bytes) -> str:
@@ -229,26 +230,28 @@ def _author(name: str) -> Author:
 
 
 def _parse_feed(body: bytes) -> list[Mention]:
-    parsed = feedparser.parse(body)
+    try:
+        parsed = feedparser.parse(body)
+    except Exception:  # feedparser itself raises on some corrupt bytes (found by fuzzing)
+        raise SourceError(KIND, "response is not a Reddit search feed", transient=False) from None
     if parsed.get("bozo") and not parsed.get("entries"):
         raise SourceError(KIND, "response is not a Reddit search feed", transient=False)
-    mentions = []
-    for entry in parsed["entries"]:
-        native_id = str(entry.get("id") or "")
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
-        if not native_id.startswith(("t1_", "t3_")) or when is None:
-            continue  # t5 entries are subreddits, not posts
-        content = entry.get("content") or [{}]
-        mentions.append(
-            Mention(
-                source=KIND,
-                native_id=native_id,
-                url=str(entry.get("link") or SITE),
-                title=plain_text(str(entry.get("title") or "")),
-                text=plain_text(str(content[0].get("value") or entry.get("summary") or "")),
-                published_at=datetime.fromtimestamp(calendar.timegm(when), UTC),
-                author=_author(str(entry.get("author") or "")),
-                language=None,
-            )
-        )
-    return mentions
+    return convert_each(KIND, parsed["entries"], _feed_entry)
+
+
+def _feed_entry(entry: Any) -> Mention | None:
+    native_id = str(entry.get("id") or "")
+    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not native_id.startswith(("t1_", "t3_")) or when is None:
+        return None  # t5 entries are subreddits, not posts
+    content = entry.get("content") or [{}]
+    return Mention(
+        source=KIND,
+        native_id=native_id,
+        url=str(entry.get("link") or SITE),
+        title=plain_text(str(entry.get("title") or "")),
+        text=plain_text(str(content[0].get("value") or entry.get("summary") or "")),
+        published_at=datetime.fromtimestamp(calendar.timegm(when), UTC),
+        author=_author(str(entry.get("author") or "")),
+        language=None,
+    )

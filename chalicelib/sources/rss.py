@@ -28,6 +28,7 @@ from chalicelib.errors import SourceError
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.sources.base import HttpClient, HttpResponse
+from chalicelib.sources.values import MALFORMED
 
 KIND = "rss"
 SEEN_LIMIT = 500
@@ -118,7 +119,10 @@ def parse_feed(url: str, response: HttpResponse) -> Any:
     """feedparser's result for the bytes; a body it cannot read as a feed is a permanent error."""
     headers = {k.lower(): v for k, v in response.headers.items() if k.lower() in _PARSER_HEADERS}
     headers.setdefault("content-location", response.url or url)  # resolves relative links
-    parsed = feedparser.parse(io.BytesIO(response.body), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(response.body), response_headers=headers)
+    except Exception:  # feedparser itself raises on some corrupt bytes (found by fuzzing)
+        raise SourceError(KIND, f"{url} is not a readable feed", transient=False) from None
     if not parsed.get("version") and not parsed.get("entries"):
         raise SourceError(KIND, f"{url} is not an RSS or Atom feed", transient=False)
     if parsed.get("bozo"):
@@ -131,7 +135,10 @@ def _mentions(
     entries: Iterable[Mapping[str, Any]], feed: Mapping[str, Any], fallback: datetime | None
 ) -> Iterable[Mention]:
     for entry in entries:
-        mention = to_mention(entry, feed, fallback)
+        try:
+            mention = to_mention(entry, feed, fallback)
+        except MALFORMED:  # e.g. a date past the year 9000 (found by fuzzing)
+            mention = None
         if mention is None:
             logger.warning("feed entry skipped", source=KIND, reason="no id, link or date")
         else:

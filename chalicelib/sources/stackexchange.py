@@ -30,6 +30,7 @@ from chalicelib.sources.base import HttpClient, TransientSourceError, credential
 from chalicelib.sources.credentials import Credentials, SecretReader, get_secret
 from chalicelib.sources.query import terms_of
 from chalicelib.sources.since import advanced, newer, since_of
+from chalicelib.sources.values import convert_each, listed
 
 KIND = "stackexchange"
 PAGE_SIZE = 100
@@ -123,7 +124,7 @@ class StackExchangeConnector:
             body = _wrapper(response.body)
             if response.status >= 400 or "error_id" in body:
                 raise _refused(body, bool(key))
-            found += [m for item in body.get("items") or () if (m := to_mention(item)) is not None]
+            found += convert_each(KIND, listed(KIND, body.get("items"), "items"), to_mention)
             more = bool(body.get("has_more")) and page < pages
             wait = self._last_wait = self._wait(body)
             if wait is not None and (more or not last):
@@ -151,7 +152,7 @@ def parse(body: bytes) -> list[Mention]:
         raise SourceError(KIND, f"error answer: {data.get('error_message')}", transient=False)
     if not isinstance(data.get("items"), list):
         raise SourceError(KIND, "response has no items list", transient=False)
-    return [m for item in data["items"] if (m := to_mention(item)) is not None]
+    return convert_each(KIND, data["items"], to_mention)
 
 
 def to_mention(item: Any) -> Mention | None:

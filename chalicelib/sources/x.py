@@ -38,7 +38,7 @@ from chalicelib.sources.base import HttpClient
 from chalicelib.sources.credentials import SecretReader, require_secret
 from chalicelib.sources.credentials import get_secret as read_secret
 from chalicelib.sources.query import quoted, terms_of
-from chalicelib.sources.values import count, counts, utc_time
+from chalicelib.sources.values import convert_each, count, counts, listed, utc_time
 
 KIND = "x"
 SEARCHABLE = timedelta(days=7) - timedelta(minutes=5)  # recent search: the last 7 days
@@ -153,43 +153,45 @@ def parse(body: bytes) -> list[Mention]:
 def parse_body(body: Mapping[str, Any]) -> list[Mention]:
     includes = body.get("includes") if isinstance(body.get("includes"), dict) else {}
     users = {
-        str(u.get("id")): u for u in (includes or {}).get("users") or [] if isinstance(u, dict)
+        str(u.get("id")): u
+        for u in listed(KIND, (includes or {}).get("users"), "includes.users")
+        if isinstance(u, dict)
     }
-    mentions = []
-    for post in body.get("data") or []:
-        if not isinstance(post, dict) or not post.get("id"):
-            continue
-        post_id = str(post["id"])
-        user = users.get(str(post.get("author_id") or ""), {})
-        username = str(user.get("username") or "")
-        note = post.get("note_tweet") if isinstance(post.get("note_tweet"), dict) else {}
-        metrics = post.get("public_metrics") or {}
-        mentions.append(
-            Mention(
-                source=KIND,
-                native_id=post_id,
-                url=f"https://x.com/{username or 'i/web'}/status/{post_id}",
-                text=str((note or {}).get("text") or post.get("text") or ""),
-                published_at=utc_time(post.get("created_at")) or _snowflake_time(post_id),
-                author=Author(
-                    name=str(user.get("name") or ""),
-                    handle=username,
-                    url=f"https://x.com/{username}" if username else "",
-                    reach=count((user.get("public_metrics") or {}).get("followers_count")),
-                ),
-                language=str(post["lang"]) if post.get("lang") not in (None, "und") else None,
-                engagement=counts(
-                    {
-                        "likes": metrics.get("like_count"),
-                        "reposts": metrics.get("retweet_count"),
-                        "replies": metrics.get("reply_count"),
-                        "quotes": metrics.get("quote_count"),
-                        "impressions": metrics.get("impression_count"),
-                    }
-                ),
-            )
-        )
-    return mentions
+    posts = listed(KIND, body.get("data"), "data")
+    return convert_each(KIND, posts, lambda post: _post(post, users))
+
+
+def _post(post: Any, users: Mapping[str, Any]) -> Mention | None:
+    if not isinstance(post, dict) or not post.get("id"):
+        return None
+    post_id = str(post["id"])
+    user = users.get(str(post.get("author_id") or ""), {})
+    username = str(user.get("username") or "")
+    note = post.get("note_tweet") if isinstance(post.get("note_tweet"), dict) else {}
+    metrics = post.get("public_metrics") or {}
+    return Mention(
+        source=KIND,
+        native_id=post_id,
+        url=f"https://x.com/{username or 'i/web'}/status/{post_id}",
+        text=str((note or {}).get("text") or post.get("text") or ""),
+        published_at=utc_time(post.get("created_at")) or _snowflake_time(post_id),
+        author=Author(
+            name=str(user.get("name") or ""),
+            handle=username,
+            url=f"https://x.com/{username}" if username else "",
+            reach=count((user.get("public_metrics") or {}).get("followers_count")),
+        ),
+        language=str(post["lang"]) if post.get("lang") not in (None, "und") else None,
+        engagement=counts(
+            {
+                "likes": metrics.get("like_count"),
+                "reposts": metrics.get("retweet_count"),
+                "replies": metrics.get("reply_count"),
+                "quotes": metrics.get("quote_count"),
+                "impressions": metrics.get("impression_count"),
+            }
+        ),
+    )
 
 
 def _snowflake_time(post_id: str) -> datetime:

@@ -41,7 +41,7 @@ from chalicelib.sources.base import HttpClient, Params
 from chalicelib.sources.credentials import SecretReader, require_secret
 from chalicelib.sources.credentials import get_secret as read_secret
 from chalicelib.sources.query import quoted, terms_of
-from chalicelib.sources.values import count, counts, utc_time
+from chalicelib.sources.values import convert_each, count, counts, listed, utc_time
 
 KIND = "youtube"
 SEARCH_COST = 100
@@ -193,7 +193,10 @@ class YouTubeConnector:
 
 def parse(body: bytes) -> list[Mention]:
     """Mentions in a search.list or commentThreads.list response (for `tidings source parse`)."""
-    data = json.loads(body)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise SourceError(KIND, "response is not JSON", transient=False) from None
     if not isinstance(data, dict):
         raise SourceError(KIND, "response is not a JSON object", transient=False)
     if data.get("kind") == "youtube#commentThreadListResponse":
@@ -202,68 +205,68 @@ def parse(body: bytes) -> list[Mention]:
 
 
 def parse_search(data: Mapping[str, Any]) -> list[Mention]:
-    mentions = []
-    for item in data.get("items") or []:
-        ident = item.get("id") if isinstance(item, dict) else None
-        snippet = item.get("snippet") if isinstance(item, dict) else None
-        if not isinstance(ident, dict) or not isinstance(snippet, dict):
-            continue
-        video_id = ident.get("videoId")
-        published = utc_time(snippet.get("publishedAt"))
-        if ident.get("kind") != "youtube#video" or not video_id or published is None:
-            continue
-        channel = str(snippet.get("channelId") or "")
-        mentions.append(
-            Mention(
-                source=KIND,
-                native_id=str(video_id),
-                url=WATCH_URL + str(video_id),
-                title=str(snippet.get("title") or ""),
-                text=str(snippet.get("description") or ""),
-                published_at=published,
-                author=Author(
-                    name=str(snippet.get("channelTitle") or ""),
-                    handle=channel,
-                    url=CHANNEL_URL + channel if channel else "",
-                ),
-            )
-        )
-    return mentions
+    items = listed(KIND, data.get("items"), "items")
+    return convert_each(KIND, items, _search_item)
+
+
+def _search_item(item: Any) -> Mention | None:
+    ident = item.get("id") if isinstance(item, dict) else None
+    snippet = item.get("snippet") if isinstance(item, dict) else None
+    if not isinstance(ident, dict) or not isinstance(snippet, dict):
+        return None
+    video_id = ident.get("videoId")
+    published = utc_time(snippet.get("publishedAt"))
+    if ident.get("kind") != "youtube#video" or not video_id or published is None:
+        return None
+    channel = str(snippet.get("channelId") or "")
+    return Mention(
+        source=KIND,
+        native_id=str(video_id),
+        url=WATCH_URL + str(video_id),
+        title=str(snippet.get("title") or ""),
+        text=str(snippet.get("description") or ""),
+        published_at=published,
+        author=Author(
+            name=str(snippet.get("channelTitle") or ""),
+            handle=channel,
+            url=CHANNEL_URL + channel if channel else "",
+        ),
+    )
 
 
 def parse_comments(data: Mapping[str, Any]) -> list[Mention]:
-    mentions = []
-    for item in data.get("items") or []:
-        thread = item.get("snippet") if isinstance(item, dict) else None
-        top = thread.get("topLevelComment") if isinstance(thread, dict) else None
-        comment = top.get("snippet") if isinstance(top, dict) else None
-        if not isinstance(thread, dict) or not isinstance(top, dict) or not comment:
-            continue
-        comment_id = str(top.get("id") or item.get("id") or "")
-        video_id = str(comment.get("videoId") or thread.get("videoId") or "")
-        published = utc_time(comment.get("publishedAt"))
-        if not comment_id or not video_id or published is None:
-            continue
-        channel = comment.get("authorChannelId") or {}
-        channel_url = str(comment.get("authorChannelUrl") or "")
-        mentions.append(
-            Mention(
-                source=KIND,
-                native_id=comment_id,
-                url=f"{WATCH_URL}{video_id}&lc={comment_id}",
-                text=str(comment.get("textOriginal") or comment.get("textDisplay") or ""),
-                published_at=published,
-                author=Author(
-                    name=str(comment.get("authorDisplayName") or ""),
-                    handle=str(channel.get("value") or "") if isinstance(channel, dict) else "",
-                    url=channel_url.replace("http://", "https://", 1),
-                ),
-                engagement=counts(
-                    {"likes": comment.get("likeCount"), "replies": thread.get("totalReplyCount")}
-                ),
-            )
-        )
-    return mentions
+    items = listed(KIND, data.get("items"), "items")
+    return convert_each(KIND, items, _comment_item)
+
+
+def _comment_item(item: Any) -> Mention | None:
+    thread = item.get("snippet") if isinstance(item, dict) else None
+    top = thread.get("topLevelComment") if isinstance(thread, dict) else None
+    comment = top.get("snippet") if isinstance(top, dict) else None
+    if not isinstance(thread, dict) or not isinstance(top, dict) or not comment:
+        return None
+    comment_id = str(top.get("id") or item.get("id") or "")
+    video_id = str(comment.get("videoId") or thread.get("videoId") or "")
+    published = utc_time(comment.get("publishedAt"))
+    if not comment_id or not video_id or published is None:
+        return None
+    channel = comment.get("authorChannelId") or {}
+    channel_url = str(comment.get("authorChannelUrl") or "")
+    return Mention(
+        source=KIND,
+        native_id=comment_id,
+        url=f"{WATCH_URL}{video_id}&lc={comment_id}",
+        text=str(comment.get("textOriginal") or comment.get("textDisplay") or ""),
+        published_at=published,
+        author=Author(
+            name=str(comment.get("authorDisplayName") or ""),
+            handle=str(channel.get("value") or "") if isinstance(channel, dict) else "",
+            url=channel_url.replace("http://", "https://", 1),
+        ),
+        engagement=counts(
+            {"likes": comment.get("likeCount"), "replies": thread.get("totalReplyCount")}
+        ),
+    )
 
 
 def _with_stats(mention: Mention, stats: Mapping[str, Any] | None, reach: int | None) -> Mention:

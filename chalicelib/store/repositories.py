@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -36,6 +36,9 @@ from chalicelib.store.tombstones import record_key
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 MAX_TRANSACTION_ITEMS = 100
+# How long a mention claimed by an unfinished delivery holds back the others that see it: longer
+# than a poll job's retries take (visibility timeout x receives), shorter than forever.
+PENDING_LEASE = timedelta(minutes=15)
 
 
 def _now() -> datetime:
@@ -111,14 +114,17 @@ class DynamoMentionRepository:
             if error.cause_response_code != CONDITION_FAILED:
                 raise
             stored = MentionModel.get(
-                item.watch_id, item.id, consistent_read=True, attributes_to_get=["claim"]
+                item.watch_id,
+                item.id,
+                consistent_read=True,
+                attributes_to_get=["claim", "stored_at"],
             )
             if stored.claim != delivery_id:
-                return Claim.DUPLICATE
+                return Claim.PENDING if _unfinished(stored) else Claim.DUPLICATE
             record_author(item, expires_at)  # the first attempt may have stopped before it
             record_key(item, expires_at)
             return Claim.RETRY
-        record_author(item, expires_at)  # the author index, for erasure: 1 WRU per mention
+        record_author(item, expires_at)  # top authors and erasure: about 1 WRU a mention
         record_key(item, expires_at)  # tombstone lookup: only for sources that send them
         return Claim.NEW
 
@@ -162,12 +168,26 @@ class DynamoMentionRepository:
         return _watch_mention(model)
 
 
+def _unfinished(stored: MentionModel) -> bool:
+    """Claimed recently by a delivery that has not written its end marker (one read, only for
+    a mention seen again): alive, or killed before it counted and published the mention."""
+    if stored.stored_at is None or _now() - stored.stored_at > PENDING_LEASE:
+        return False  # that delivery is long dead, or never finishes: stop waiting for it
+    try:
+        DeliveryModel.get(stored.claim, consistent_read=True)
+    except DeliveryModel.DoesNotExist:
+        return True
+    return False
+
+
 def _mention_model(item: WatchMention, delivery_id: str, expires_at: datetime) -> MentionModel:
     m = item.mention
+    # A story's lead (most mentions) stores neither story_id nor is_story_lead: absent reads
+    # back as "its own story", and the bytes saved keep more items within 1 WRU (1 KB).
+    copy = not item.is_story_lead
     return MentionModel(
         item.watch_id,
         item.id,
-        key=m.key,
         source=m.source,
         native_id=m.native_id,
         url=m.url,
@@ -184,8 +204,8 @@ def _mention_model(item: WatchMention, delivery_id: str, expires_at: datetime) -
         sentiment_score=item.sentiment_score,
         reach_score=item.reach_score,
         influencer=item.influencer,
-        story_id=item.story_id,
-        is_story_lead=item.is_story_lead,
+        story_id=item.story_id if copy else None,
+        is_story_lead=False if copy else None,
         matched_terms=list(item.matched_terms),
         engagement=dict(m.engagement),
         status=item.status,
@@ -257,6 +277,8 @@ class DynamoCounterRepository:
         delivery_id: str,
         authors: AuthorCells | None = None,
     ) -> None:
+        """`authors` is not used: a lead is counted on its author's day cell when it is
+        stored, idempotently and outside the transaction (store/authors.py)."""
         cells: list[tuple[CounterModel, list[Any]]] = [
             (
                 CounterModel(key.watch_id, counter_cell(key)),
@@ -264,22 +286,24 @@ class DynamoCounterRepository:
             )
             for key, n in counts.items()
         ]
-        for (watch_id, day, author), (n, reach) in (authors or {}).items():
-            actions: list[Any] = [
-                CounterModel.total.add(n),
-                CounterModel.expires_at.set(expires_at),
-            ]
-            if reach is not None:  # the latest batch's reach: a running max needs a read
-                actions.append(CounterModel.reach_score.set(reach))
-            cells.append((CounterModel(watch_id, f"A#{day}#{author}"), actions))
-        for start in range(0, max(len(cells), 1), MAX_TRANSACTION_ITEMS - 1):
+        marker = DeliveryModel(delivery_id, expires_at=_now() + self._keep)
+        if not cells:  # nothing to count (copies only): the marker alone, 1 WRU, not 2
+            marker.save()
+            return
+        for start in range(0, len(cells), MAX_TRANSACTION_ITEMS - 1):
             chunk = cells[start : start + MAX_TRANSACTION_ITEMS - 1]
             last = start + MAX_TRANSACTION_ITEMS - 1 >= len(cells)
-            with TransactWrite(connection=_connection(CounterModel)) as transaction:
-                for cell, actions in chunk:
-                    transaction.update(cell, actions=actions)
-                if last:
-                    transaction.save(DeliveryModel(delivery_id, expires_at=_now() + self._keep))
+            try:
+                with TransactWrite(connection=_connection(CounterModel)) as transaction:
+                    for cell, actions in chunk:
+                        transaction.update(cell, actions=actions)
+                    if last:  # conditional: two racing attempts of one delivery count once
+                        transaction.save(
+                            marker, condition=DeliveryModel.delivery_id.does_not_exist()
+                        )
+            except TransactWriteError as error:
+                if not last or not _marker_exists(error):
+                    raise
 
     def delivery_finished(self, delivery_id: str) -> bool:
         try:
@@ -296,9 +320,19 @@ class DynamoCounterRepository:
         }
 
 
+def _marker_exists(error: TransactWriteError) -> bool:
+    """Whether the transaction failed because the delivery's marker, its only conditional item,
+    was already written: another attempt of the same delivery counted first."""
+    return any(
+        r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons
+    )
+
+
 def _connection(model: type[Model]) -> Connection:
-    meta: Any = model.Meta
-    return Connection(region=meta.region, host=meta.host)
+    """The model's own connection, so a transaction reuses its botocore client: a new
+    `Connection` would load the DynamoDB service model again on every transaction."""
+    connection: Connection = cast(Any, model)._get_connection().connection
+    return connection
 
 
 class DynamoCursorRepository:

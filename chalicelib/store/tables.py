@@ -5,14 +5,16 @@
 | watches    | pk         | watch_id    | list / get a watch (one Query on pk="watch")        |
 | mentions   | watch_id   | mention_id  | is it new (conditional put), feed newest first,     |
 |            |            |             | one mention by id (GetItem); TTL expires_at         |
-| counters   | watch_id   | cell        | hourly counts H#yyyymmddhh#source#sentiment (ADD)   |
+| counters   | watch_id   | cell        | hourly counts H#yyyymmddhh#source#sentiment (ADD);  |
+|            |            |             | author days A#yyyymmdd#source#handle with their ids |
 | cursors    | watch_id   | source_id   | where a poll left off and the source's health       |
 | deliveries | delivery_id| -           | which deliveries finished their fan-out; TTL        |
 | usage      | scope      | -           | API budget use, e.g. x#watch#2026-11 (ADD); TTL     |
 | alert_state| pk         | scope       | flood control per watch x channel; gone targets     |
 | alert_deliveries | delivery_key | -     | idempotent alert delivery per (alert, channel); TTL |
 | api_keys   | pk         | key_id      | API keys: name and SHA-256 of the secret            |
-| authors    | author     | ref         | source#handle -> watch_id#mention_id (erasure); TTL |
+| authors    | author     | ref         | source#handle -> watch_id#A#day (the day cell keeps |
+|            |            |             | the ids) or watch_id#mention_id (a copy); erasure   |
 | stories    | watch_id   | batch       | stories founded per batch: fingerprint -> story id; |
 |            |            |             | one Query per watch and batch finds copies; TTL     |
 """
@@ -28,6 +30,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.models import Model
@@ -56,7 +59,7 @@ class MentionModel(Model):
 
     watch_id = UnicodeAttribute(hash_key=True)
     mention_id = UnicodeAttribute(range_key=True)
-    key = UnicodeAttribute()
+    key = UnicodeAttribute(null=True)  # no longer written: the mention id ends with the key
     source = UnicodeAttribute()
     native_id = UnicodeAttribute()
     url = UnicodeAttribute(default="")
@@ -97,6 +100,7 @@ class CounterModel(Model):
     total = NumberAttribute(attr_name="count", default=0)
     sum_s = NumberAttribute(null=True)  # R# cells: response seconds added up
     reach_score = NumberAttribute(null=True)  # A# cells: the author's reach as last seen
+    refs = UnicodeSetAttribute(null=True)  # A# cells: the ids counted (store/authors.py)
     expires_at = TTLAttribute(null=True)
 
 

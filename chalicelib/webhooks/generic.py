@@ -16,7 +16,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.models import Author, Mention
+from chalicelib.domain.models import Author, Mention, published_in_range
 from chalicelib.errors import ValidationError
 
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
@@ -41,6 +41,8 @@ def parse_mention(body: bytes, integration: str) -> Mention:
         raise ValidationError("published_at must be an ISO 8601 time") from error
     if published_at.tzinfo is None:
         raise ValidationError("published_at needs a time zone (e.g. Z or +01:00)")
+    if not published_in_range(published_at):
+        raise ValidationError("published_at must be a time before the year 9000")
     return Mention(
         source=source,
         native_id=native_id,

@@ -37,7 +37,7 @@ def verify(
     if not header:
         raise SignatureError(f"missing {header_name} header")
     expected = digest(secret, body, algorithm, encoding).encode()
-    received = header.strip().encode("utf-8", "surrogateescape")
+    received = header.strip().encode("utf-8", "surrogatepass")
     if encoding == "hex":
         received = received.lower()
     if not hmac.compare_digest(expected, received):

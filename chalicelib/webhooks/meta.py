@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.domain.models import Author, Mention
+from chalicelib.domain.models import Author, Mention, published_in_range
 from chalicelib.errors import SignatureError, ValidationError
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -39,7 +39,7 @@ def answer_handshake(params: Mapping[str, str], verify_token: str) -> str:
     """The `hub.challenge` to echo, when mode and token are right; SignatureError otherwise."""
     if params.get("hub.mode") != "subscribe":
         raise SignatureError("hub.mode must be subscribe")
-    token = params.get("hub.verify_token", "").encode("utf-8", "surrogateescape")
+    token = params.get("hub.verify_token", "").encode("utf-8", "surrogatepass")
     if not hmac.compare_digest(token, verify_token.encode()):
         raise SignatureError("hub.verify_token does not match")
     challenge = params.get("hub.challenge", "")
@@ -83,7 +83,8 @@ def parse_delivery(body: bytes) -> Delivery:
 def _mention(kind: str, name: str, value: dict[str, Any], entry_time: Any) -> Mention | None:
     published = _time(value.get("created_time"), entry_time)
     if kind == "page" and name in ("feed", "mention"):
-        if value.get("verb", "add") != "add" or value.get("item", "post") not in POSTS:
+        item = value.get("item", "post")
+        if value.get("verb", "add") != "add" or not isinstance(item, str) or item not in POSTS:
             return None
         native = _id(value.get("comment_id")) or _id(value.get("post_id"))
         sender = _obj(value.get("from"))
@@ -151,13 +152,21 @@ def _time(*candidates: Any) -> datetime:
     for value in candidates:
         if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
             seconds = value / 1000 if value > 10**11 else value
-            return datetime.fromtimestamp(seconds, UTC)
+            try:
+                moment = datetime.fromtimestamp(seconds, UTC)
+            except (OverflowError, OSError, ValueError):  # beyond year 9999, or infinite
+                continue
+            if published_in_range(moment):
+                return moment
+            continue
         if isinstance(value, str) and value:
             try:
                 moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
                 continue
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            if published_in_range(moment):
+                return moment
     return datetime.now(UTC)
 
 

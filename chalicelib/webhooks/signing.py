@@ -42,7 +42,7 @@ def verify(
         raise SignatureError(f"timestamp is outside the {max_age_s // 60}-minute window")
     expected = sign(secret, timestamp, body).encode()
     candidates = [
-        part.strip().encode("utf-8", "surrogateescape") for part in signature_header.split(",")
+        part.strip().encode("utf-8", "surrogatepass") for part in signature_header.split(",")
     ]
     if not any(hmac.compare_digest(expected, c) for c in candidates):
         raise SignatureError("signature does not match")

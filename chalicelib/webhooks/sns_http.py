@@ -81,7 +81,7 @@ def parse_envelope(body: bytes) -> dict[str, Any]:
         isinstance(v, str) for v in data.values() if not isinstance(v, dict)
     ):
         raise ValidationError("body must be an SNS message: a JSON object of strings")
-    if data.get("Type") not in SIGNED_FIELDS:
+    if not isinstance(data.get("Type"), str) or data["Type"] not in SIGNED_FIELDS:
         raise ValidationError(f"unknown SNS message Type {str(data.get('Type'))[:40]!r}")
     return data
 

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.domain.models import Author, FetchResult, Mention, SourceRef, Watch
+from chalicelib.domain.models import (
+    Author,
+    FetchResult,
+    Mention,
+    SourceRef,
+    Watch,
+    published_in_range,
+)
 from chalicelib.errors import SignatureError, ValidationError
 
 KIND = "youtube_channel"
@@ -141,6 +148,8 @@ def _time(value: str) -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError as error:
         raise ValidationError(f"not an Atom time: {value[:40]}") from error
+    if not published_in_range(moment):
+        raise ValidationError(f"an Atom time out of range: {value[:40]}")
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from chalicelib.domain.models import Author, Mention
+from chalicelib.domain.models import Author, Mention, published_in_range
 from chalicelib.errors import ValidationError
 from chalicelib.webhooks.hub_signature import digest
 
@@ -32,7 +32,8 @@ class Delivery:
 def crc_response(consumer_secret: str, crc_token: str) -> dict[str, str]:
     if not crc_token or len(crc_token) > CRC_TOKEN_LIMIT:
         raise ValidationError("crc_token is missing")
-    return {"response_token": digest(consumer_secret, crc_token.encode(), "sha256", "base64")}
+    token = crc_token.encode("utf-8", "surrogatepass")  # a query string may hold any character
+    return {"response_token": digest(consumer_secret, token, "sha256", "base64")}
 
 
 def parse_delivery(body: bytes) -> Delivery:
@@ -104,17 +105,27 @@ def _author_id(tweet: dict[str, Any]) -> str:
 
 def _created_at(created_at: Any, timestamp_ms: Any) -> datetime:
     """v1.1 dates look like `Wed Oct 10 20:19:24 +0000 2018`; `timestamp_ms` is a string."""
-    if isinstance(timestamp_ms, str) and timestamp_ms.isdigit():
-        return datetime.fromtimestamp(int(timestamp_ms) / 1000, UTC)
+    if isinstance(timestamp_ms, str) and timestamp_ms.isascii() and timestamp_ms.isdigit():
+        try:
+            moment = datetime.fromtimestamp(int(timestamp_ms) / 1000, UTC)
+        except (OverflowError, OSError, ValueError):  # beyond year 9999: try created_at
+            pass
+        else:
+            if published_in_range(moment):
+                return moment
     if isinstance(created_at, str):
         parts = created_at.split()
         if len(parts) == 6:  # to RFC 2822: "Wed, 10 Oct 2018 20:19:24 +0000"
             try:
-                return parsedate_to_datetime(
+                moment = parsedate_to_datetime(
                     f"{parts[0]}, {parts[2]} {parts[1]} {parts[5]} {parts[3]} {parts[4]}"
                 )
             except (TypeError, ValueError):
                 pass
+            else:  # "-0000" parses without a zone: it means UTC
+                moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+                if published_in_range(moment):
+                    return moment
     return datetime.now(UTC)
 
 

@@ -61,7 +61,13 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
             patch.setenv(name, value)
         get_settings.cache_clear()
         app, stack = build(
-            context={"stage": STAGE, "ops_emails": "ops@example.com"}, outdir=str(outdir)
+            context={
+                "stage": STAGE,
+                "ops_emails": "ops@example.com",
+                "alert_emails": "team@example.com,beta-pm@example.com=beta",
+                "digest_sender": "digests@example.com",
+            },
+            outdir=str(outdir),
         )
         app.synth()  # type: ignore[attr-defined]
         yield Synth(outdir, stack)
@@ -217,7 +223,11 @@ def test_topics_are_encrypted_and_ops_email_is_subscribed(synth: Synth) -> None:
     topics = synth.of_type("AWS::SNS::Topic")
     names = {t["Properties"]["TopicName"] for t in topics.values()}
 
-    assert names == {f"tidings-{STAGE}-mentions", f"tidings-{STAGE}-operations"}
+    assert names == {
+        f"tidings-{STAGE}-mentions",
+        f"tidings-{STAGE}-operations",
+        f"tidings-{STAGE}-alert-email",
+    }
     for topic in topics.values():
         assert "KmsMasterKeyId" in topic["Properties"]
     subscriptions = topics[synth.logical_id(synth.stack.topics["operations"])]["Properties"]
@@ -227,7 +237,55 @@ def test_topics_are_encrypted_and_ops_email_is_subscribed(synth: Synth) -> None:
         if s["Properties"]["Protocol"] == "email"
     ]
     assert subscriptions
-    assert [s["Properties"]["Endpoint"] for s in emails] == ["ops@example.com"]
+    assert "ops@example.com" in [s["Properties"]["Endpoint"] for s in emails]
+
+
+def test_alert_emails_subscribe_to_the_alert_email_topic_not_the_mentions_topic(
+    synth: Synth,
+) -> None:
+    # Given ALERT_EMAILS "team@example.com,beta-pm@example.com=beta"
+    email_topic = {"Ref": synth.logical_id(synth.stack.topics["email"])}
+    emails = {
+        s["Properties"]["Endpoint"]: s["Properties"]
+        for s in synth.of_type("AWS::SNS::Subscription").values()
+        if s["Properties"]["Protocol"] == "email"
+        and s["Properties"]["Endpoint"] != "ops@example.com"
+    }
+
+    # Then both get the notifier's flood-controlled email alerts, beta-pm only beta's
+    assert set(emails) == {"team@example.com", "beta-pm@example.com"}
+    assert all(e["TopicArn"] == email_topic for e in emails.values())
+    assert "FilterPolicy" not in emails["team@example.com"]
+    assert emails["beta-pm@example.com"]["FilterPolicy"] == {"watch": ["beta"]}
+
+
+def test_only_the_notifier_may_publish_email_alerts(synth: Synth) -> None:
+    functions = {f.name: f for f in app_model.functions()}
+    publishers = {
+        name
+        for name, function in functions.items()
+        if Need("sns:Publish", "topic", "email") in function_needs(function.entry_points)
+    }
+
+    assert publishers == {"notifier", "alert_flush"}
+    notifier = _policy_statements(synth, functions["notifier"])
+    email_topic = {"Ref": synth.logical_id(synth.stack.topics["email"])}
+    assert any(
+        "sns:Publish" in _as_list(s["Action"]) and email_topic in _as_list(s["Resource"])
+        for s in notifier
+    )
+
+
+def test_the_digest_sender_is_an_ses_identity_and_in_every_functions_environment(
+    synth: Synth,
+) -> None:
+    identities = synth.of_type("AWS::SES::EmailIdentity")
+    assert [i["Properties"]["EmailIdentity"] for i in identities.values()] == [
+        "digests@example.com"
+    ]
+    for function in app_model.functions():
+        variables = _function(synth, function)["Properties"]["Environment"]["Variables"]
+        assert variables["TIDINGS_DIGEST_SENDER"] == "digests@example.com", function.name
 
 
 def test_notifier_is_subscribed_to_the_mentions_topic(synth: Synth) -> None:
@@ -474,7 +532,6 @@ DEFAULTED = {
     "TIDINGS_YOUTUBE_URL",
     "TIDINGS_ALERT_LEASE_S",
     "TIDINGS_DIGEST_HOUR",
-    "TIDINGS_DIGEST_SENDER",
     "TIDINGS_HTTP_TIMEOUT_S",
     "TIDINGS_POLL_MAX_PAGES",
     "TIDINGS_RETENTION_DAYS",

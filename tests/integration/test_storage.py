@@ -87,6 +87,7 @@ def test_subscribers_can_filter_alerts_by_watch(stack: LocalStack, api: Client) 
         "language": "und",
         "influencer": "false",
         "reach": "0.0",
+        "rules": '["every new mention"]',  # the watch's default rule, for filter policies
     }
 
 

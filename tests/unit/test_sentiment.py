@@ -45,10 +45,55 @@ def test_english(text: str, expected: str) -> None:
         ("Der Support ist eine Katastrophe", "negative"),
         ("Nie wieder, total enttäuscht :(", "negative"),
         ("Die Bahn fährt heute um 10 Uhr ab", "neutral"),
+        ("Der neue Akku ist nicht gut", "negative"),
+        ("Läuft super 😍", "positive"),
     ],
 )
 def test_german(text: str, expected: str) -> None:
     assert sentiment(text, "de")[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It looks like rain today", "neutral"),
+        ("Looks like Acme shipped 2.0", "neutral"),
+        ("I really like the new app", "positive"),
+        ("I don't like it", "negative"),
+        ("It was kind of boring", "negative"),
+        ("He was so kind to me", "positive"),
+        ("Their support team helped me twice", "positive"),
+        ("The new app is buggy and overpriced", "negative"),
+        ("Setup was seamless and intuitive", "positive"),
+        ("A mediocre, forgettable release", "negative"),
+    ],
+)
+def test_english_words_score_only_where_they_carry_sentiment(text: str, expected: str) -> None:
+    """`like` as a preposition and `kind of` as a hedge carry none; an unlisted inflection
+    (`helped`) scores like its stem; common evaluative words VADER lacks (`buggy`) count."""
+    assert sentiment(text, "en")[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("not bad", "positive"),
+        ("not great", "negative"),
+        ("no problem, fixed", "positive"),
+        ("No complaints so far", "positive"),
+        ("No.", "negative"),
+        ("The update should have been better", "negative"),
+        ("The app isn't terrible", "positive"),
+        ("sooo goood!!!", "positive"),
+        ("this update SUCKS", "negative"),
+        ("new release 🎉🎉", "positive"),
+        ("support never answered 😡", "negative"),
+        ("fixed in 5 min :-)", "positive"),
+        ("#fail", "negative"),
+    ],
+)
+def test_english_negation_emoji_and_social_media_spelling(text: str, expected: str) -> None:
+    assert sentiment(text, "en")[0] == expected
 
 
 def test_intensifiers_caps_elongation_and_exclamation_make_it_stronger() -> None:

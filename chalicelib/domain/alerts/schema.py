@@ -11,6 +11,7 @@ from chalicelib.domain.alerts.settings import (
     CHANNELS,
     DIGEST_FREQUENCIES,
     RULE_KINDS,
+    SPIKE_ALERTS_BY_DEFAULT,
     AlertRule,
     AlertSettings,
     DigestSettings,
@@ -164,7 +165,7 @@ def _spike(data: Any) -> SpikeSettings:
     }
     obj = _object(data, "alerts.spike", fields)
     d = SpikeSettings()
-    enabled = obj.get("enabled", d.enabled)
+    enabled = obj.get("enabled", SPIKE_ALERTS_BY_DEFAULT)  # on unless the watch says false
     if not isinstance(enabled, bool):
         raise ValidationError("alerts.spike.enabled must be true or false")
     w = "alerts.spike."

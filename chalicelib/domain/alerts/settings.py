@@ -14,6 +14,10 @@ CHANNELS = ("slack", "email", "webhook")
 # only those; urgent: a query of its own matched on the mention.
 RULE_KINDS = ("every", "negative", "influential", "sources", "languages", "urgent")
 DIGEST_FREQUENCIES = ("off", "daily", "weekly")
+# Spike alerts are on for every new watch unless its `alerts.spike.enabled` says false, as in
+# Brand24 or Mention: a sudden burst is what a team least wants to miss, and it costs one
+# message per spike and cool-down. A watch created without `alerts.spike` gets this value.
+SPIKE_ALERTS_BY_DEFAULT = True
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class AlertRule:
 class SpikeSettings:
     """Volume of the last window against the seasonal baseline (implemented by spike alerts)."""
 
-    enabled: bool = True
+    enabled: bool = SPIKE_ALERTS_BY_DEFAULT
     window_minutes: int = 60
     factor: float = 3.0  # volume at least this many times the baseline
     min_volume: int = 10  # and at least this many mentions
