@@ -38,7 +38,8 @@ CONDITION_FAILED = "ConditionalCheckFailedException"
 MAX_TRANSACTION_ITEMS = 100
 # How long a mention claimed by an unfinished delivery holds back the others that see it: longer
 # than a poll job's retries take (visibility timeout x receives), shorter than forever.
-PENDING_LEASE = timedelta(minutes=15)
+PENDING_LEASE = timedelta(minutes=15)  # longer than any function runs
+ABANDONED_UNTIL = timedelta(days=1)  # well within the days the end markers are kept
 
 
 def _now() -> datetime:
@@ -108,6 +109,7 @@ def _watch(model: WatchModel) -> Watch:
 class DynamoMentionRepository:
     def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claim:
         model = _mention_model(item, delivery_id, expires_at)
+        outcome = Claim.NEW
         try:
             model.save(condition=MentionModel.watch_id.does_not_exist())
         except PutError as error:
@@ -119,14 +121,15 @@ class DynamoMentionRepository:
                 consistent_read=True,
                 attributes_to_get=["claim", "stored_at"],
             )
-            if stored.claim != delivery_id:
-                return Claim.PENDING if _unfinished(stored) else Claim.DUPLICATE
-            record_author(item, expires_at)  # the first attempt may have stopped before it
-            record_key(item, expires_at)
-            return Claim.RETRY
-        record_author(item, expires_at)  # top authors and erasure: about 1 WRU a mention
+            if stored.claim == delivery_id:
+                outcome = Claim.RETRY  # the first attempt may have stopped before the lines below
+            elif (outcome := _claim_state(stored)) is not Claim.NEW:
+                return outcome
+            elif not _take_over(model, stored.claim):
+                return Claim.PENDING  # another delivery took it over first: wait for that one
+        record_author(item, expires_at)  # top authors and erasure
         record_key(item, expires_at)  # tombstone lookup: only for sources that send them
-        return Claim.NEW
+        return outcome
 
     def feed(
         self, watch_id: str, limit: int, after: str | None = None
@@ -168,16 +171,35 @@ class DynamoMentionRepository:
         return _watch_mention(model)
 
 
-def _unfinished(stored: MentionModel) -> bool:
-    """Claimed recently by a delivery that has not written its end marker (one read, only for
-    a mention seen again): alive, or killed before it counted and published the mention."""
-    if stored.stored_at is None or _now() - stored.stored_at > PENDING_LEASE:
-        return False  # that delivery is long dead, or never finishes: stop waiting for it
+def _claim_state(stored: MentionModel) -> Claim:
+    """What a mention claimed by another delivery means for this one (one read, only for a
+    mention seen again). That delivery finished (its end marker exists): DUPLICATE. It has
+    not, within the lease: PENDING, it may be alive. It has not, past the lease: it died or
+    was acknowledged without finishing (a retry that met a permanent error), so nobody will
+    count or alert the mention: NEW, for this delivery to take over. Past the time the end
+    markers are kept, nothing can be told: DUPLICATE, never counted twice."""
+    age = _now() - stored.stored_at if stored.stored_at else None
+    if age is None or age > ABANDONED_UNTIL:
+        return Claim.DUPLICATE
     try:
         DeliveryModel.get(stored.claim, consistent_read=True)
     except DeliveryModel.DoesNotExist:
-        return True
-    return False
+        return Claim.PENDING if age <= PENDING_LEASE else Claim.NEW
+    return Claim.DUPLICATE
+
+
+def _take_over(model: MentionModel, previous: str) -> bool:
+    """Move an abandoned claim to this delivery; of two racing deliveries only one wins."""
+    try:
+        model.update(
+            actions=[MentionModel.claim.set(model.claim), MentionModel.stored_at.set(_now())],
+            condition=MentionModel.claim == previous,
+        )
+    except UpdateError as error:
+        if error.cause_response_code != CONDITION_FAILED:
+            raise
+        return False
+    return True
 
 
 def _mention_model(item: WatchMention, delivery_id: str, expires_at: datetime) -> MentionModel:

@@ -1,0 +1,48 @@
+"""The emulators for a soak, each in a process of its own: moto's server in the soak's own
+process (as `tidings up` runs it) would share one interpreter lock with the API, the webhook
+senders and the stand-ins, and become the bottleneck."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from chalicelib.local.dynamodb_local import DynamoDBLocal
+from chalicelib.local.ports import LOCALHOST, free_port
+
+
+@contextmanager
+def emulators(home: Path) -> Iterator[tuple[str, str]]:
+    """(DynamoDB endpoint, AWS endpoint) of DynamoDB Local in memory and moto's server."""
+    port = free_port()
+    moto = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", LOCALHOST, "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    dynamodb = DynamoDBLocal.start(home)
+    try:
+        _wait_for(port, moto)
+        yield dynamodb.endpoint, f"http://{LOCALHOST}:{port}"
+    finally:
+        dynamodb.stop()
+        moto.terminate()
+        moto.wait(timeout=30)
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto's server exited with {process.returncode}")
+        try:
+            with socket.create_connection((LOCALHOST, port), timeout=1.0):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"moto's server did not listen on port {port} within {timeout_s:.0f}s")

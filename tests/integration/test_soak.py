@@ -1,0 +1,215 @@
+"""A small soak in CI: mentions polled and pushed two to three times, some at once, while the
+source answers 429, 500 and late, Slack answers 429 and 500 and is down for one alert
+(which goes to the DLQ and is redriven), and a worker is killed mid-batch. Counted from what a
+user sees: the feed and the volume through the API, and the posts Slack received."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from chalice.test import Client
+
+from bench.soak.faults import FaultRates
+from bench.soak.run import SoakOptions, soak
+from chalicelib.domain.models import CounterKey, Mention
+from chalicelib.errors import TransientError
+from chalicelib.local.stack import LocalStack
+from tests.support.slack_stub import SlackStub
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_small_soak_stores_counts_and_alerts_every_mention_once_and_loses_none(
+    stack: LocalStack,
+) -> None:
+    options = SoakOptions(
+        mentions=100,
+        rounds=3,
+        workers=2,
+        kills=2,
+        kill_queues=("poll", "ingest"),
+        # No garbage answers here: one that meets the killed poll's retry leaves its mentions
+        # to be taken over only after the 15-minute lease (see the test below), longer than
+        # this run; `make soak` keeps them.
+        source_faults=FaultRates(rate_limited=0.05, server_error=0.05, slow=0.03),
+        slack_faults=FaultRates(rate_limited=0.05, server_error=0.05),
+        alert_share=0.2,
+        blocked_alerts=1,
+        max_receives=2,
+        alerts_visibility_s=8,
+        alert_lease_s=7,
+        deadline_s=240,
+        say=lambda line: None,
+    )
+
+    try:
+        summary = soak(stack, options)
+    finally:
+        stack.stop()
+
+    assert summary.unique == 100
+    assert (summary.stored, summary.lost, summary.duplicates_stored) == (100, 0, 0)
+    assert summary.events_sent >= 2 * 100
+    assert summary.counted == summary.stored  # every mention is its own story here
+    assert summary.alerts_due > 0
+    assert summary.alerts_sent == summary.alerts_due
+    assert (summary.alerts_duplicated, summary.alerts_lost, summary.alerts_in_dlq) == (0, 0, 0)
+    assert summary.alerts_redriven == 1  # Slack's outage put it in the DLQ; the redrive sent it
+    assert summary.workers_killed == 2
+    assert summary.cursor_consistent == 1
+    assert sum(summary.faults.values()) > 0
+
+
+# Regression tests for what the soak found.
+
+
+def test_two_attempts_of_one_delivery_that_race_count_its_mentions_once(stack: LocalStack) -> None:
+    """SQS may hand one message to two workers at once: both attempts of the delivery pass the
+    "finished?" check before either writes; only the first counter write may count."""
+    from chalicelib.services import services
+
+    counters = services().counters
+    hour = datetime(2026, 11, 21, 10, tzinfo=UTC)
+    key = CounterKey("acme", hour, "rss", "positive")
+    expires = datetime.now(UTC) + timedelta(days=1)
+
+    counters.add({key: 3}, expires, "delivery-1")
+    counters.add({key: 3}, expires, "delivery-1")  # the racing second attempt
+
+    assert counters.hourly("acme", hour, hour) == {key: 3}
+
+
+class _KilledBeforePublishing:
+    def publish(self, items: object) -> None:
+        raise RuntimeError("worker killed after storing the mention")
+
+
+def test_a_mention_stored_by_a_killed_poll_is_counted_and_alerted_when_its_delivery_is_retried(
+    stack: LocalStack, api: Client, slack: SlackStub
+) -> None:
+    """Poll A stores a mention and dies; poll B, racing on the same cursor, fetched it too. B
+    must not be acknowledged (nor move the cursor) past it, or A's retry, fetching from a newer
+    cursor, would never see it again: stored, but never counted nor alerted."""
+    from chalicelib.domain.pipeline import Pipeline
+    from chalicelib.services import services
+
+    response = api.http.post(
+        "/watches",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"id": "acme", "query": "Acme"}),
+    )
+    assert response.status_code == 201
+    svc = services()
+    mention = Mention(
+        source="hackernews",
+        native_id="4242",
+        url="https://news.ycombinator.com/item?id=4242",
+        text="Acme support answered in minutes",
+        published_at=datetime.now(UTC) - timedelta(minutes=5),
+    )
+    killed = Pipeline(
+        watches=svc.watches.list(),
+        mentions=svc.mentions,
+        counters=svc.counters,
+        publisher=_KilledBeforePublishing(),
+        analyser=svc.analyser(),
+        stories=svc.stories,
+    )
+    with pytest.raises(RuntimeError):
+        killed.process([mention], delivery_id="poll-A")
+
+    with pytest.raises(TransientError, match="wait for another delivery"):
+        svc.pipeline().process([mention], delivery_id="poll-B")
+    retried = svc.pipeline().process([mention], delivery_id="poll-A")
+    again = svc.pipeline().process([mention], delivery_id="poll-B")
+    stack.drain()
+
+    assert (len(retried.new), again.duplicates) == (1, 1)
+    assert slack.texts() == ["[acme] someone on hackernews: Acme support answered in minutes"]
+    volume = json.loads(api.http.get("/analytics/volume?interval=day&watch=acme").body)
+    assert sum(point["total"] for point in volume["series"]) == 1
+
+
+def test_a_mention_whose_delivery_was_abandoned_is_taken_over_after_the_lease(
+    stack: LocalStack, api: Client, slack: SlackStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Poll A stores a mention and dies; its retry meets a permanent error (a garbage page)
+    and is acknowledged, so A never finishes. Once A's lease is over, the next delivery that
+    fetches the mention counts and alerts it, once; one after that finds it done."""
+    from chalicelib.domain.pipeline import Pipeline
+    from chalicelib.services import services
+    from chalicelib.store import repositories
+
+    response = api.http.post(
+        "/watches",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"id": "acme", "query": "Acme"}),
+    )
+    assert response.status_code == 201
+    svc = services()
+    mention = Mention(
+        source="hackernews",
+        native_id="4343",
+        url="https://news.ycombinator.com/item?id=4343",
+        text="Acme refunded me the same day",
+        published_at=datetime.now(UTC) - timedelta(minutes=5),
+    )
+    killed = Pipeline(
+        watches=svc.watches.list(),
+        mentions=svc.mentions,
+        counters=svc.counters,
+        publisher=_KilledBeforePublishing(),
+        analyser=svc.analyser(),
+        stories=svc.stories,
+    )
+    with pytest.raises(RuntimeError):
+        killed.process([mention], delivery_id="poll-A")
+
+    later = datetime.now(UTC) + repositories.PENDING_LEASE + timedelta(minutes=1)
+    monkeypatch.setattr(repositories, "_now", lambda: later)
+    taken = svc.pipeline().process([mention], delivery_id="poll-B")
+    again = svc.pipeline().process([mention], delivery_id="poll-C")
+    stack.drain()
+
+    assert (len(taken.new), again.duplicates) == (1, 1)
+    assert slack.texts() == ["[acme] someone on hackernews: Acme refunded me the same day"]
+    volume = json.loads(api.http.get("/analytics/volume?interval=day&watch=acme").body)
+    assert sum(point["total"] for point in volume["series"]) == 1
+
+
+def test_a_poll_retried_after_it_finished_counts_what_it_fetches_anew(
+    stack: LocalStack, api: Client
+) -> None:
+    """A poll that counted its mentions, then was retried because it had to wait for another
+    delivery's, fetches again and finds a newer mention: that one is counted too."""
+    from chalicelib.services import services
+
+    response = api.http.post(
+        "/watches",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"id": "acme", "query": "Acme"}),
+    )
+    assert response.status_code == 201
+    older, newer = (
+        Mention(
+            source="hackernews",
+            native_id=native_id,
+            url=f"https://news.ycombinator.com/item?id={native_id}",
+            text=text,
+            published_at=datetime.now(UTC) - timedelta(minutes=minutes),
+        )
+        for native_id, text, minutes in (
+            ("1", "Acme support answered in minutes", 9),
+            ("2", "Acme checkout is broken again today", 4),
+        )
+    )
+    pipeline = services().pipeline()
+    pipeline.process([older], delivery_id=pipeline.open_attempt("poll-B"))
+
+    retried = pipeline.process([older, newer], delivery_id=pipeline.open_attempt("poll-B"))
+
+    assert ([i.mention.native_id for i in retried.new], retried.duplicates) == (["2"], 1)
+    volume = json.loads(api.http.get("/analytics/volume?interval=day&watch=acme").body)
+    assert sum(point["total"] for point in volume["series"]) == 2
