@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from chalicelib.domain.authors import AuthorCells
 from chalicelib.domain.models import (
     Claim,
     CounterKey,
@@ -57,10 +56,9 @@ class CounterRepository(Protocol):
         counts: Mapping[CounterKey, int],
         expires_at: datetime,
         delivery_id: str,
-        authors: AuthorCells | None = None,
     ) -> None:
-        """Add the counts (and the per-author cells) and record the delivery as finished,
-        atomically: a retry can tell whether it was counted."""
+        """Add the counts and record the delivery as finished, atomically: a retry can tell
+        whether it was counted."""
         ...
 
     def delivery_finished(self, delivery_id: str) -> bool: ...

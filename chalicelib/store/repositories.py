@@ -13,7 +13,6 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.alerts.schema import alert_settings_from_dict
-from chalicelib.domain.authors import AuthorCells
 from chalicelib.domain.models import (
     Author,
     Claim,
@@ -297,10 +296,9 @@ class DynamoCounterRepository:
         counts: Mapping[CounterKey, int],
         expires_at: datetime,
         delivery_id: str,
-        authors: AuthorCells | None = None,
     ) -> None:
-        """`authors` is not used: a lead is counted on its author's day cell when it is
-        stored, idempotently and outside the transaction (store/authors.py)."""
+        """A lead's author is counted on the author's day cell when the lead is stored,
+        idempotently and outside this transaction (store/authors.py)."""
         cells: list[tuple[CounterModel, list[Any]]] = [
             (
                 CounterModel(key.watch_id, counter_cell(key)),

@@ -73,7 +73,6 @@ class MemoryCounters:
     def __init__(self) -> None:
         self.counts: Counter[CounterKey] = Counter()
         self.calls = 0
-        self.authors: Counter[tuple[str, str, str]] = Counter()
         self.finished: set[str] = set()
 
     def add(
@@ -81,10 +80,8 @@ class MemoryCounters:
         counts: Mapping[CounterKey, int],
         expires_at: datetime,
         delivery_id: str,
-        authors: Mapping[tuple[str, str, str], tuple[int, float | None]] | None = None,
     ) -> None:
         self.calls += 1
-        self.authors.update({k: v[0] for k, v in (authors or {}).items()})
         self.counts.update(counts)
         self.finished.add(delivery_id)
 

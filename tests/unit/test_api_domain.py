@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain import analytics
 from chalicelib.domain.api_keys import ApiKey, hash_secret, new_key, parse_key, secret_matches
-from chalicelib.domain.authors import author_cells, author_key
+from chalicelib.domain.authors import author_key
 from chalicelib.domain.feed import FeedFilter, decode_cursor, encode_cursor, merge_page
 from chalicelib.domain.models import Author, CounterKey, Mention, WatchMention
 from chalicelib.handlers.auth import is_public, presented_key
@@ -148,13 +148,9 @@ def test_share_of_voice_campaign_change_and_response_means() -> None:
     }
 
 
-def test_author_cells_count_each_author_once_per_batch_with_the_highest_reach() -> None:
-    batch = [item("acme", 1, reach=40.0), item("acme", 2, reach=55.0), item("acme", 3, handle="")]
-
-    cells = author_cells(batch)
-
-    assert cells[("acme", "20261120", "rss#dana")] == (2, 55.0)
-    assert cells[("acme", "20261120", "rss#dana muller")] == (1, None)
+def test_an_author_is_one_key_per_source_and_the_top_authors_rank_by_count() -> None:
+    assert author_key("rss", "@Dana", "Dana Müller") == "rss#dana"
+    assert author_key("rss", "", "Dana Müller") == "rss#dana muller"
     assert author_key("rss", "", "") is None
     top = analytics.top_authors([("rss#dana", 2, 55.0), ("x#lee", 5, 10.0)], limit=1)
     assert top == [{"author": "dana", "source": "rss", "reach_score": 55.0, "count": 2}]
