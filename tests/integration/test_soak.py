@@ -16,6 +16,7 @@ from bench.soak.run import SoakOptions, soak
 from chalicelib.domain.models import CounterKey, Mention
 from chalicelib.errors import TransientError
 from chalicelib.local.stack import LocalStack
+from chalicelib.services import services
 from tests.support.slack_stub import SlackStub
 
 pytestmark = pytest.mark.integration
@@ -68,7 +69,6 @@ def test_a_small_soak_stores_counts_and_alerts_every_mention_once_and_loses_none
 def test_two_attempts_of_one_delivery_that_race_count_its_mentions_once(stack: LocalStack) -> None:
     """SQS may hand one message to two workers at once: both attempts of the delivery pass the
     "finished?" check before either writes; only the first counter write may count."""
-    from chalicelib.services import services
 
     counters = services().counters
     hour = datetime(2026, 11, 21, 10, tzinfo=UTC)
@@ -86,14 +86,9 @@ class _KilledBeforePublishing:
         raise RuntimeError("worker killed after storing the mention")
 
 
-def test_a_mention_stored_by_a_killed_poll_is_counted_and_alerted_when_its_delivery_is_retried(
-    stack: LocalStack, api: Client, slack: SlackStub
-) -> None:
-    """Poll A stores a mention and dies; poll B, racing on the same cursor, fetched it too. B
-    must not be acknowledged (nor move the cursor) past it, or A's retry, fetching from a newer
-    cursor, would never see it again: stored, but never counted nor alerted."""
+def stored_by_a_killed_poll(api: Client, native_id: str, text: str) -> Mention:
+    """A watch `acme`, and a Hacker News mention that poll A stored before it died."""
     from chalicelib.domain.pipeline import Pipeline
-    from chalicelib.services import services
 
     response = api.http.post(
         "/watches",
@@ -104,9 +99,9 @@ def test_a_mention_stored_by_a_killed_poll_is_counted_and_alerted_when_its_deliv
     svc = services()
     mention = Mention(
         source="hackernews",
-        native_id="4242",
-        url="https://news.ycombinator.com/item?id=4242",
-        text="Acme support answered in minutes",
+        native_id=native_id,
+        url=f"https://news.ycombinator.com/item?id={native_id}",
+        text=text,
         published_at=datetime.now(UTC) - timedelta(minutes=5),
     )
     killed = Pipeline(
@@ -119,6 +114,17 @@ def test_a_mention_stored_by_a_killed_poll_is_counted_and_alerted_when_its_deliv
     )
     with pytest.raises(RuntimeError):
         killed.process([mention], delivery_id="poll-A")
+    return mention
+
+
+def test_a_mention_stored_by_a_killed_poll_is_counted_and_alerted_when_its_delivery_is_retried(
+    stack: LocalStack, api: Client, slack: SlackStub
+) -> None:
+    """Poll A stores a mention and dies; poll B, racing on the same cursor, fetched it too. B
+    must not be acknowledged (nor move the cursor) past it, or A's retry, fetching from a newer
+    cursor, would never see it again: stored, but never counted nor alerted."""
+    mention = stored_by_a_killed_poll(api, "4242", "Acme support answered in minutes")
+    svc = services()
 
     with pytest.raises(TransientError, match="wait for another delivery"):
         svc.pipeline().process([mention], delivery_id="poll-B")
@@ -138,34 +144,10 @@ def test_a_mention_whose_delivery_was_abandoned_is_taken_over_after_the_lease(
     """Poll A stores a mention and dies; its retry meets a permanent error (a garbage page)
     and is acknowledged, so A never finishes. Once A's lease is over, the next delivery that
     fetches the mention counts and alerts it, once; one after that finds it done."""
-    from chalicelib.domain.pipeline import Pipeline
-    from chalicelib.services import services
     from chalicelib.store import repositories
 
-    response = api.http.post(
-        "/watches",
-        headers={"Content-Type": "application/json"},
-        body=json.dumps({"id": "acme", "query": "Acme"}),
-    )
-    assert response.status_code == 201
+    mention = stored_by_a_killed_poll(api, "4343", "Acme refunded me the same day")
     svc = services()
-    mention = Mention(
-        source="hackernews",
-        native_id="4343",
-        url="https://news.ycombinator.com/item?id=4343",
-        text="Acme refunded me the same day",
-        published_at=datetime.now(UTC) - timedelta(minutes=5),
-    )
-    killed = Pipeline(
-        watches=svc.watches.list(),
-        mentions=svc.mentions,
-        counters=svc.counters,
-        publisher=_KilledBeforePublishing(),
-        analyser=svc.analyser(),
-        stories=svc.stories,
-    )
-    with pytest.raises(RuntimeError):
-        killed.process([mention], delivery_id="poll-A")
 
     later = datetime.now(UTC) + repositories.PENDING_LEASE + timedelta(minutes=1)
     monkeypatch.setattr(repositories, "_now", lambda: later)
@@ -184,7 +166,6 @@ def test_a_poll_retried_after_it_finished_counts_what_it_fetches_anew(
 ) -> None:
     """A poll that counted its mentions, then was retried because it had to wait for another
     delivery's, fetches again and finds a newer mention: that one is counted too."""
-    from chalicelib.services import services
 
     response = api.http.post(
         "/watches",
