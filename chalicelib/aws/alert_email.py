@@ -10,10 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.aws.clients import client
-from chalicelib.errors import PermanentError, TransientError
+from chalicelib.aws.clients import client, refusals
+from chalicelib.errors import PermanentError
 
 # SNS refuses these for good: the topic is gone, or our role may not publish to it.
 PERMANENT_CODES = {"NotFound", "AuthorizationError", "InvalidParameter", "KMSDisabled"}
@@ -49,15 +47,8 @@ class SnsEmailTopic:
         """Publish one email; returns the SNS message id."""
         if not self._topic:
             raise PermanentError("email alerts: no alert-email topic configured")
-        try:
+        with refusals("sns email", PERMANENT_CODES):
             response = client("sns").publish(
                 TopicArn=self._topic, Subject=subject, Message=body, MessageAttributes=attributes
             )
-        except ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code", ""))
-            if code in PERMANENT_CODES:
-                raise PermanentError(f"sns email: {code}") from error
-            raise TransientError(f"sns email: {code or 'error'}") from error
-        except BotoCoreError as error:
-            raise TransientError(f"sns email: {type(error).__name__}") from error
         return str(response["MessageId"])

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.aws.clients import client
-from chalicelib.errors import PermanentError, TransientError
+from chalicelib.aws.clients import client, refusals
 
 # SES refuses these for good: an unverified sender, a bad address, a paused account.
 PERMANENT_CODES = {"MessageRejected", "MailFromDomainNotVerified", "InvalidParameterValue"}
@@ -21,7 +18,7 @@ def send_email(
     ids: list[str] = []
     for start in range(0, len(recipients), MAX_RECIPIENTS):
         chunk = list(recipients[start : start + MAX_RECIPIENTS])
-        try:
+        with refusals("ses", PERMANENT_CODES):
             response = client("ses").send_email(
                 Source=sender,
                 Destination={"ToAddresses": chunk},
@@ -33,13 +30,6 @@ def send_email(
                     },
                 },
             )
-        except ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code", ""))
-            if code in PERMANENT_CODES:
-                raise PermanentError(f"ses: {code}") from error
-            raise TransientError(f"ses: {code or 'error'}") from error
-        except BotoCoreError as error:
-            raise TransientError(f"ses: {type(error).__name__}") from error
         ids.append(str(response["MessageId"]))
     return ids
 
