@@ -6,12 +6,16 @@ The mention costed: new, matching one watch, stored, counted and alerted once in
 the generic webhook (an API Gateway request and its SQS messages on top). Storage and the fixed
 part (alarms, metrics, dashboard, KMS, the schedule) are left out: they do not grow per mention.
 
-Measured: DynamoDB write and read units per mention (`write_units_per_mention`,
-`read_units_per_mention` from bench_store; when absent, the README's hand count, said so in the
-output), the pipeline's CPU time per mention (bench_pipeline) and the import of the Lambda entry
-module (bench_import_time), at the memory infra configures (`MEMORY_MB` in infra/stack.py).
+Measured: DynamoDB write and read units per mention (`write_units_per_mention_alerted`, else
+`write_units_per_mention`, and `read_units_per_mention` from bench_store; when absent, the
+README's hand count, said so in the output), the pipeline's CPU time per mention
+(bench_pipeline) and the import of the Lambda entry module (bench_import_time), at the memory
+infra configures (`MEMORY_MB` in infra/stack.py).
 Assumed (no AWS here to measure them): the I/O waits below, one cold start per
 `INVOCATIONS_PER_COLD_START` notifier invocations, and the log volume per mention.
+
+Printed next to it: the published price per million of the SaaS leaders' plans (`SAAS_PLANS`),
+their monthly price over the mentions they include, with the page and the date it was read.
 """
 
 from __future__ import annotations
@@ -65,24 +69,66 @@ class Measured:
 
 @dataclass(frozen=True)
 class SaasPlan:
-    """A published plan: its monthly price and the mentions it includes a month."""
+    """A published plan: its monthly price and the mentions it includes a month.
+
+    The quota is a cap, not usage: a customer who collects fewer mentions pays the same, so the
+    price per million is the best case for the vendor (price / quota * 1e6).
+    """
 
     vendor: str
     plan: str
     usd_per_month: float
     mentions_per_month: int
-    source: str  # where it is published
-    as_published_on: str  # the date it was read
+    billing: str  # "monthly" or "annual" (the monthly rate of a yearly contract)
+    source: str  # the vendor's own page the figures are published on
+    quoted_in: str  # the dated stored copy that was read (no live web here)
+    as_published_on: str  # the date the copy says the page was read
 
     @property
     def usd_per_million(self) -> float:
         return self.usd_per_month / self.mentions_per_month * 1e6
 
 
-# The SaaS leaders' plans (Brand24, Mention, Talkwalker, Brandwatch, ...). Only entries read
-# from the vendor's own published page, with the date, belong here: none could be checked when
-# this was written (2026-11-22, no pricing page reachable), so the comparison prints that gap.
-SAAS_PLANS: tuple[SaasPlan, ...] = ()
+# The SaaS leaders' published plans, each read on 2026-11-22 from a stored, dated copy of the
+# vendor's page (the machine has no live web), never from memory:
+# - Brand24 Team: $349 a month billed monthly, $299 billed annually, 10,000 mentions a month, on
+#   https://brand24.com/prices/ as captured in a full-page screenshot on 2026-09-02 (second
+#   capture 2026-09-04), recorded in github.com/caiotheodoro/sonar results/incumbent/README.md.
+#   The same capture lists Individual $249, Pro $499, Business $699 (billed monthly) and
+#   Enterprise from $1,499, without their quotas.
+# - Brand24 Business: $599 a month billed annually, 25 keywords and 100,000 mentions a month, on
+#   the same page, "verified 2026-08-23" in github.com/Martoon196/relaunch72
+#   docs/codex-handoff/17-WHITE-LABEL-PROVIDER-MATRIX.md.
+# Annual rates are used: the cheaper reading of each plan.
+# No price is published by Talkwalker (talkwalker.com/pricing: every tier is "get a custom
+# quote"), Brandwatch (brandwatch.com/plans: demo requests only) or Meltwater (quotes through
+# sales); Mention (mention.com/en/pricing) publishes one Company plan with no mention quota;
+# Mentionlytics publishes quotas (5,000 to 200,000 a month) in its help centre but no price was
+# found in a stored copy. See README "What it costs" for the pages and their dates.
+SAAS_PLANS: tuple[SaasPlan, ...] = (
+    SaasPlan(
+        vendor="Brand24",
+        plan="Team",
+        usd_per_month=299.0,
+        mentions_per_month=10_000,
+        billing="annual",
+        source="https://brand24.com/prices/",
+        quoted_in="github.com/caiotheodoro/sonar results/incumbent/README.md",
+        as_published_on="2026-09-02",
+    ),
+    SaasPlan(
+        vendor="Brand24",
+        plan="Business",
+        usd_per_month=599.0,
+        mentions_per_month=100_000,
+        billing="annual",
+        source="https://brand24.com/prices/",
+        quoted_in=(
+            "github.com/Martoon196/relaunch72 docs/codex-handoff/17-WHITE-LABEL-PROVIDER-MATRIX.md"
+        ),
+        as_published_on="2026-08-23",
+    ),
+)
 
 
 def _cpu_scaled(ms_on_one_core: float, memory_mb: int) -> float:
@@ -127,7 +173,9 @@ def memory_mb() -> int:
 
 def _measured(results: dict[str, float]) -> tuple[Measured, list[str]]:
     notes: list[str] = []
-    wru, rru = results.get("write_units_per_mention"), results.get("read_units_per_mention")
+    # The alerted total (every mention alerted to Slack), not the store path alone: conservative.
+    wru = results.get("write_units_per_mention_alerted", results.get("write_units_per_mention"))
+    rru = results.get("read_units_per_mention")
     if wru is None or rru is None:
         notes.append("DynamoDB units: the README's hand count (run `python -m bench store`)")
     missing = [k for k in ("pipeline_cpu_ms_per_mention", "import_app_ms") if k not in results]
@@ -162,9 +210,10 @@ def run() -> dict[str, float]:
         print("  SaaS plans: no published price checked yet (bench/bench_cost.py SAAS_PLANS)")
     for plan in SAAS_PLANS:
         print(
-            f"  {plan.vendor} {plan.plan}: ${plan.usd_per_month:,.0f}/month for "
-            f"{plan.mentions_per_month:,} mentions = ${plan.usd_per_million:,.0f} per million "
-            f"({plan.source}, as published on {plan.as_published_on}); Tidings ${total:.2f}"
+            f"  {plan.vendor} {plan.plan}: ${plan.usd_per_month:,.0f}/month ({plan.billing}) for "
+            f"at most {plan.mentions_per_month:,} mentions = ${plan.usd_per_million:,.0f} per "
+            f"million ({plan.source}, as published on {plan.as_published_on}); "
+            f"Tidings ${total:.2f}"
         )
     return {
         "usd_per_million_mentions": total,

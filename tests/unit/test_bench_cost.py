@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
-from bench.bench_cost import Measured, SaasPlan, breakdown
+from bench import bench_cost
+from bench.bench_cost import SAAS_PLANS, Measured, SaasPlan, breakdown
 
 # One full core (1,769 MB): CPU time is wall time.
 FULL_CORE = Measured(
@@ -52,6 +57,61 @@ def test_less_memory_means_less_cpu_so_the_same_work_takes_longer() -> None:
 
 
 def test_a_saas_plan_price_per_million_mentions() -> None:
-    plan = SaasPlan("Vendor", "Pro", 199.0, 10_000, "https://vendor.example/pricing", "2026-11-22")
+    # Given a $199 plan that includes at most 10,000 mentions a month
+    plan = SaasPlan(
+        vendor="Vendor",
+        plan="Pro",
+        usd_per_month=199.0,
+        mentions_per_month=10_000,
+        billing="annual",
+        source="https://vendor.example/pricing",
+        quoted_in="a stored copy",
+        as_published_on="2026-11-22",
+    )
 
+    # Then a million mentions cost 100 such months: price / quota * 1e6
     assert plan.usd_per_million == pytest.approx(19_900.0)
+
+
+def test_every_published_plan_names_its_page_date_and_quota() -> None:
+    assert SAAS_PLANS, "at least one published plan is compared"
+    for plan in SAAS_PLANS:
+        assert plan.source.startswith("https://")
+        assert plan.quoted_in
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", plan.as_published_on)
+        assert plan.billing in {"monthly", "annual"}
+        assert plan.mentions_per_month > 0
+        assert plan.usd_per_month > 0
+
+
+def test_the_cost_bench_prints_each_plan_next_to_tidings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given the figures the other benchmarks measured
+    results = tmp_path / "results.json"
+    results.write_text(
+        json.dumps(
+            {
+                "write_units_per_mention": 7.0,
+                "read_units_per_mention": 1.0,
+                "pipeline_cpu_ms_per_mention": 0.3,
+                "import_app_ms": 400.0,
+            }
+        )
+    )
+    monkeypatch.setattr(bench_cost, "RESULTS", results)
+
+    # When the cost bench runs
+    figures = bench_cost.run()
+
+    # Then every published plan is printed with its price per million, page and date,
+    # next to Tidings' own figure
+    printed = capsys.readouterr().out
+    tidings = f"Tidings ${figures['usd_per_million_mentions']:.2f}"
+    for plan in SAAS_PLANS:
+        line = next(row for row in printed.splitlines() if f"{plan.vendor} {plan.plan}:" in row)
+        assert f"${plan.usd_per_million:,.0f} per million" in line
+        assert plan.source in line
+        assert plan.as_published_on in line
+        assert tidings in line
+    assert "no published price" not in printed
