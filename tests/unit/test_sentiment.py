@@ -143,3 +143,105 @@ def test_a_fallback_scores_only_what_the_builtin_rules_cannot() -> None:
     assert analyser.sentiment("Il servizio è ottimo", "it") == ("positive", 0.9)
     assert analyser.sentiment("The service is great", "en")[0] == "positive"
     assert fallback.calls == [("Il servizio è ottimo", "it")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The least helpful answer I have ever had", "negative"),
+        ("At least the support was helpful", "positive"),
+        ("It will likely ship on Monday", "neutral"),
+        ("Two goods trains passed", "neutral"),
+        ("I have never been so happy with a support team", "positive"),
+    ],
+)
+def test_least_negates_and_lookalike_words_carry_no_sentiment(text: str, expected: str) -> None:
+    """VADER's `least` negates what follows (not in `at least`) and `never so` strengthens
+    rather than negates; `likely` and `goods` are not forms of `like` and `good`."""
+    assert sentiment(text, "en")[0] == expected
+
+
+def test_mixed_praise_and_complaint_follow_the_stronger_word() -> None:
+    assert score("Nice screen, bad battery") < 0
+    assert score("Nice screen, good battery") > 0
+
+
+def test_hedges_soften_and_shouting_strengthens() -> None:
+    assert 0 < score("The support was fairly good") < score("The support was good")
+    assert score("GREAT!!!") > score("great") > 0
+    assert sentiment("not bad", "en")[0] != "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#notgood", "negative"),
+        ("Launch day #sobad", "negative"),
+        ("Version 2 is out :D!", "positive"),
+        ("Version 2 is out...:(", "negative"),
+        ("finally fixed :))", "positive"),
+        ("Version 2 is out :((", "negative"),
+        ("Version 2 is out 😉", "positive"),
+        ("Version 2 is out 😖", "negative"),
+    ],
+)
+def test_hashtags_of_two_words_emoticons_stuck_to_punctuation_and_emoji(
+    text: str, expected: str
+) -> None:
+    assert sentiment(text, "en")[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A gripping, imaginative story", "positive"),
+        ("Cheesy and tiresome dialogue", "negative"),
+        ("Impeccable customer service", "positive"),
+    ],
+)
+def test_adjectives_from_the_pattern_lexicon_count(text: str, expected: str) -> None:
+    assert sentiment(text, "en")[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The new app is too slow", "negative"),
+        ("Way too many ads in the feed", "negative"),
+        ("Me too", "neutral"),
+        ("Happy new year to you too bro", "positive"),
+        ("This deal is too good to miss", "positive"),
+    ],
+)
+def test_too_before_a_plain_word_is_a_complaint(text: str, expected: str) -> None:
+    assert sentiment(text, "en")[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Save your money",
+        "Stay away from this app",
+        "I returned it after a week",
+        "Don\u2019t buy this router",
+        "Never again!",
+        "Thanks for nothing, Acme",
+    ],
+)
+def test_idioms_of_complaint_are_negative(text: str) -> None:
+    assert sentiment(text, "en")[0] == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I couldn't be happier with Acme", "positive"),
+        ("It doesn't get any better than this", "positive"),
+        ("Support couldn't be more helpful", "positive"),
+        ("It can't get any worse", "negative"),
+        ("It isn't any better", "negative"),
+        ("It won't be better", "negative"),
+    ],
+)
+def test_a_negated_comparative_is_praise_or_complaint(text: str, expected: str) -> None:
+    assert sentiment(text, "en")[0] == expected
