@@ -1,13 +1,13 @@
-"""DynamoDB request units per stored mention, everything a new mention costs included: the
-mention, dedupe, stories, counters, the author cells, the delivery marker and the alert's
-ledger and flood state.
+"""DynamoDB request units per stored mention, split into what storing it costs and what
+alerting it costs.
 
 500 realistic mentions (a few authors who post often, one in ten a repost of another, texts of a
 tweet to a short article) are pushed through the real path of a webhook delivery: the ingest
-queue, `ingest_worker`, the pipeline, the store, SNS, the notifier with the default alert rule
-("every new mention" to Slack, flood control on) and the minute's flush, on DynamoDB Local and
-moto's server. Every DynamoDB call's `ConsumedCapacity` (ReturnConsumedCapacity=INDEXES, so
-index writes would count) is summed per table and operation, and every Scan is counted.
+queue, `ingest_worker` (handed up to 10 messages a call, as Lambda's SQS trigger does), the
+pipeline, the store, SNS, the notifier with the default alert rule ("every new mention" to Slack,
+flood control on) and the minute's flush, on DynamoDB Local and moto's server. Every DynamoDB
+call's `ConsumedCapacity` (ReturnConsumedCapacity=INDEXES, so index writes would count) is
+summed per table and operation, and every Scan is counted.
 A second run serves the same mentions as a feed, 25 new entries a tick, through `poll_worker`.
 
 Two corrections where DynamoDB Local differs from AWS: it reports 4 units per table for any
@@ -15,8 +15,18 @@ TransactWriteItems, where AWS charges 2 WRU per item and KB, so a transaction is
 its items (2 WRU each: counter cells and markers are far below 1 KB); and a conditional write
 that fails returns no ConsumedCapacity, where AWS charges at least 1 WRU, so it counts as 1.
 
-Figures: `*_per_mention` for webhook deliveries (one mention each: the costlier path),
-`*_per_mention_polled` for poll batches; `scans_per_mention` over both runs.
+Figures, for webhook deliveries and, with `_polled`, for poll batches:
+- `write_units_per_mention`: the store path, WRU per stored mention: every table but the two
+  alert tables, i.e. the mention's conditional put, the counters (hourly cells, author day cells),
+  the author index, stories, the delivery marker, `mention_keys`, the feed cursor (polled) and
+  any refused conditional write on them.
+- `write_units_per_alert`: WRU on `alert_deliveries` (the ledger's claim and outcome, batch
+  messages' too) and `alert_state` (flood control), per mention alert claimed (the first claim of
+  each story and channel; a copy of a story claims nothing).
+- `write_units_per_mention_alerted`: every WRU per stored mention, as when every new story is
+  alerted (the bench's rule): the store path plus the alert tables.
+- `read_units_per_mention`: every RRU per stored mention, alerting included.
+- `scans_per_mention` over both runs; `messages_per_ingest_batch`: what `ingest_worker` got a call.
 """
 
 from __future__ import annotations
@@ -40,6 +50,7 @@ SEED = 9
 HOME = Path(__file__).resolve().parent.parent / ".tidings"
 WATCHES = {"acme": "Acme", "globex": 'Globex OR "Globex Cloud"', "initech": "Initech"}
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+ALERT_TABLES = {"alert_deliveries", "alert_state"}
 
 
 def _split(text: str) -> list[str]:
@@ -62,11 +73,15 @@ class Meter:
 
     units: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     calls: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    alerts: int = 0  # mention alerts claimed in the ledger (batch messages not counted)
     on: bool = False
 
     def record(self, operation: str, kwargs: dict[str, Any], data: dict[str, Any]) -> None:
         if not self.on:
             return
+        if operation == "PutItem" and _short(_table_of(kwargs)) == "alert_deliveries":
+            claimed = str(kwargs.get("Item", {}).get("delivery_key", {}).get("S", ""))
+            self.alerts += not claimed.startswith("batch:")
         if operation == "TransactWriteItems":
             for item in kwargs["TransactItems"]:
                 (request,) = item.values()
@@ -91,8 +106,14 @@ class Meter:
             self.calls[key] += 1
             self.units[key] += 1.0
 
-    def total(self, writes: bool) -> float:
-        return sum(u for (_, op), u in self.units.items() if (op.split()[0] in WRITES) == writes)
+    def total(self, writes: bool, alerting: bool | None = None) -> float:
+        """Units of writes (or reads); `alerting` True: only the alert tables, False: all but."""
+        return sum(
+            u
+            for (table, op), u in self.units.items()
+            if (op.split()[0] in WRITES) == writes
+            and (alerting is None or (table in ALERT_TABLES) == alerting)
+        )
 
     def scans(self) -> int:
         return sum(n for (_, op), n in self.calls.items() if op == "Scan")
@@ -241,15 +262,29 @@ def _stack(dynamodb: str, aws: str, slack_url: str, sources: list[dict[str, str]
     return local
 
 
-def _webhook_run(meter: Meter, items: list[dict[str, Any]], local: Any) -> None:
+def _webhook_run(meter: Meter, items: list[dict[str, Any]], local: Any) -> list[int]:
+    """One SQS message per mention, all queued first; the drain hands `ingest_worker` up to 10
+    a call, as Lambda's SQS trigger does. Returns the size of each call's batch."""
     from chalicelib.services import services
 
     queue = services().ingest_queue
     for m in items:
         queue.send([{"integration": m["source"], "mention": m}])
+    handlers = local.app.handler_map
+    worker, sizes = handlers["ingest_worker"], []
+
+    def counted(event: dict[str, Any], context: Any) -> Any:
+        sizes.append(len(event["Records"]))
+        return worker(event, context)
+
+    handlers["ingest_worker"] = counted
     meter.on = True
-    local.drain(max_rounds=10 * len(items))
-    meter.on = False
+    try:
+        local.drain(max_rounds=10 * len(items))
+    finally:
+        meter.on = False
+        handlers["ingest_worker"] = worker
+    return sizes
 
 
 def _poll_run(meter: Meter, items: list[dict[str, Any]], local: Any, feed_path: str) -> None:
@@ -264,7 +299,10 @@ def _poll_run(meter: Meter, items: list[dict[str, Any]], local: Any, feed_path: 
 
 
 def _print(title: str, meter: Meter, stored: int) -> None:
-    print(f"  {title}: {stored} mentions stored; per stored mention, by table and call")
+    print(
+        f"  {title}: {stored} mentions stored, {meter.alerts} alerts claimed; "
+        "per stored mention, by table and call"
+    )
     tables: dict[str, float] = defaultdict(float)
     for (table, op), units in sorted(meter.units.items(), key=lambda kv: -kv[1]):
         calls = meter.calls[(table, op)]
@@ -272,11 +310,17 @@ def _print(title: str, meter: Meter, stored: int) -> None:
         print(f"    {table:<17} {op:<28} {units / stored:7.3f} {kind}  {calls / stored:6.3f} calls")
         tables[f"{table} {kind}"] += units
     print("    by table: " + ", ".join(f"{t} {u / stored:.3f}" for t, u in sorted(tables.items())))
+    store, alerting = meter.total(True, alerting=False), meter.total(True, alerting=True)
+    print(
+        f"    WRU: store path {store / stored:.2f} a mention, alerting {alerting / stored:.2f} a "
+        f"mention ({alerting / max(1, meter.alerts):.2f} an alert), total "
+        f"{(store + alerting) / stored:.2f} a mention"
+    )
 
 
 def _measure(
     dynamodb: str, aws: str, url: str, items: list[dict[str, Any]], poll: bool
-) -> tuple[Meter, int]:
+) -> tuple[Meter, int, list[int]]:
     from chalicelib import services
     from chalicelib.observability import logger
 
@@ -284,14 +328,15 @@ def _measure(
     sources = [{"kind": "rss", "target": f"{url}/feed.xml"}] if poll else []
     local = _stack(dynamodb, aws, url, sources)
     logger.setLevel("WARNING")  # a log line per mention would time the terminal, not the store
+    sizes: list[int] = []
     with metered(meter), redirect_stdout(io.StringIO()):  # the console sink prints each alert
         if poll:
             _poll_run(meter, items, local, "/feed.xml")
         else:
-            _webhook_run(meter, items, local)
+            sizes = _webhook_run(meter, items, local)
     stored = _stored(list(WATCHES))
     services.reset()
-    return meter, stored
+    return meter, stored, sizes
 
 
 def run() -> dict[str, float]:
@@ -307,18 +352,30 @@ def run() -> dict[str, float]:
     items = mentions(MENTIONS, random.Random(SEED))
     try:
         with DynamoDBLocal.start(HOME) as dynamodb, MotoServer().start() as moto:
-            hook, hook_stored = _measure(dynamodb.endpoint, moto.endpoint, url, items, False)
-            poll, poll_stored = _measure(dynamodb.endpoint, moto.endpoint, url, items, True)
+            hook, hook_stored, sizes = _measure(dynamodb.endpoint, moto.endpoint, url, items, False)
+            poll, poll_stored, _ = _measure(dynamodb.endpoint, moto.endpoint, url, items, True)
     finally:
         server.shutdown()
         os.environ.clear()
         os.environ.update(saved)
-    _print("webhook deliveries (one mention each)", hook, hook_stored)
+    per_call = sum(sizes) / max(1, len(sizes))
+    _print(
+        f"webhook deliveries (ingest_worker got {per_call:.1f} messages a call)", hook, hook_stored
+    )
     _print(f"poll batches of {POLL_BATCH}", poll, poll_stored)
     return {
-        "write_units_per_mention": hook.total(writes=True) / hook_stored,
-        "read_units_per_mention": hook.total(writes=False) / hook_stored,
+        **figures(hook, hook_stored, ""),
+        **figures(poll, poll_stored, "_polled"),
         "scans_per_mention": (hook.scans() + poll.scans()) / hook_stored,
-        "write_units_per_mention_polled": poll.total(writes=True) / poll_stored,
-        "read_units_per_mention_polled": poll.total(writes=False) / poll_stored,
+        "messages_per_ingest_batch": per_call,
+    }
+
+
+def figures(meter: Meter, stored: int, suffix: str) -> dict[str, float]:
+    """The split figures of one run (see the module's docstring for what each includes)."""
+    return {
+        f"write_units_per_mention{suffix}": meter.total(True, alerting=False) / stored,
+        f"write_units_per_alert{suffix}": meter.total(True, alerting=True) / max(1, meter.alerts),
+        f"write_units_per_mention_alerted{suffix}": meter.total(True) / stored,
+        f"read_units_per_mention{suffix}": meter.total(False) / stored,
     }

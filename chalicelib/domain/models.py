@@ -150,6 +150,22 @@ class Claim(Enum):
     PENDING = "pending"
 
 
+# A webhook batch's claims are "<message id>@<batch id>": the message says whose it is (its
+# retry, in any later batch, recognises it), the batch's end marker says whether it finished.
+# A claim without "@" (polls, and webhook items stored before batches) is its own marker.
+BATCH_SEPARATOR = "@"
+
+
+def batch_claim(message_id: str, batch_id: str) -> str:
+    return f"{message_id}{BATCH_SEPARATOR}{batch_id}"
+
+
+def claim_parts(claim: str) -> tuple[str, str]:
+    """(whose it is, the marker that ends it) of a stored claim."""
+    owner, _, marker = claim.partition(BATCH_SEPARATOR)
+    return owner, marker or owner
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where a (watch, source) poll left off, and the health of that source for this watch."""

@@ -1,16 +1,19 @@
 """SQS workers. Each record succeeds or fails alone (Powertools partial batch responses), so one
-bad job is retried without failing or repeating the others."""
+bad job is retried without failing or repeating the others. An ingest batch's mentions are one
+pipeline delivery (one count and one publish for up to ten webhook messages): an error fails
+them all, a mention waiting for another delivery fails its own message only."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from chalicelib.domain.models import PollJob
+from chalicelib.domain.models import Mention, PollJob
 from chalicelib.domain.pipeline import Pipeline, PipelineResult
 from chalicelib.domain.polling import run_poll
 from chalicelib.domain.ports import JobQueue
@@ -103,20 +106,57 @@ def handle_poll_batch(event: dict[str, Any], context: Any = None) -> PartialItem
     return _process(event, poll_one, context)
 
 
+def _mention_of(body: str) -> Mention | None:
+    """The mention an ingest message carries; None for a tombstone; raises if unreadable."""
+    message = json.loads(body)
+    if "deleted" in message:
+        return None
+    return mention_from_dict(message["mention"])
+
+
+def _readable(record: dict[str, Any]) -> Mention | None:
+    """An unreadable record is left out of the batch's delivery and fails alone (`ingest_one`),
+    so it never makes the others retry."""
+    try:
+        return _mention_of(str(record["body"]))
+    except Exception:
+        return None
+
+
+def _readable_mentions(records: Sequence[dict[str, Any]]) -> list[tuple[str, Mention]]:
+    """(message id, mention) of the records that carry a readable one."""
+    found = [(str(record.get("messageId", "")), _readable(record)) for record in records]
+    return [(message_id, mention) for message_id, mention in found if mention is not None]
+
+
+def _ingest(pipeline: Pipeline, messages: list[tuple[str, Mention]]) -> dict[str, str]:
+    """Run the batch's mentions as one delivery; the messages to retry, with why. The batch id
+    is new for every batch: a marker is never shared by two batches (repositories `_reclaim`)."""
+    if not messages:
+        return {}
+    try:
+        result = pipeline.process_messages(messages, delivery_id=secrets.token_urlsafe(12))
+    except Exception as error:  # nothing of the batch is known finished: all of it again
+        logger.warning("ingest batch failed", messages=len(messages), exc_info=True)
+        return dict.fromkeys((m for m, _ in messages), f"its batch failed: {type(error).__name__}")
+    _report(result, ",".join(sorted({mention.source for _, mention in messages})))
+    return dict.fromkeys(result.waiting, "a mention waits for another delivery to finish")
+
+
 def handle_ingest_batch(event: dict[str, Any], context: Any = None) -> PartialItemFailureResponse:
     pipeline: Pipeline = services().pipeline()
+    failed = _ingest(pipeline, _readable_mentions(event.get("Records", [])))
 
     def ingest_one(record: SQSRecord) -> None:
-        message = json.loads(record.body)
-        if "deleted" in message:  # a platform's tombstone (YouTube WebSub deleted-entry)
+        mention = _mention_of(record.body)  # unreadable: fails alone, as it always did
+        if mention is None:  # a platform's tombstone (YouTube WebSub deleted-entry)
             from chalicelib.store.tombstones import mark_deleted
 
-            gone = message["deleted"]
+            gone = json.loads(record.body)["deleted"]
             marked = mark_deleted(str(gone["source"]), str(gone["native_id"]))
             logger.info("mentions marked deleted", source=gone["source"], count=marked)
-            return
-        mention = mention_from_dict(message["mention"])
-        _report(pipeline.process([mention], delivery_id=record.message_id), mention.source)
+        elif record.message_id in failed:
+            raise TransientError(failed[record.message_id])
 
     return _process(event, ingest_one, context)
 

@@ -7,6 +7,16 @@ the post but before it recorded "sent" leaves a "sending" claim; a retry within 
 notifier's timeout) skips it, a retry after the lease posts again. That one duplicate, after a
 crash between two lines, is the price of never losing an alert to a crash before the post.
 A post that fails releases its claim and raises, so Lambda retries it and finally the DLQ has it.
+
+Why two ledger writes per alert (claim, then finish) and not one: the claim must exist before
+the post (else two concurrent copies both post) and must be stealable after the lease (else a
+crash before the post loses the alert), so only a write AFTER the post can tell "posted" from
+"died before posting". Without `finish("sent")` every retry later than the lease would post
+again, and SNS invokes the notifier asynchronously: Lambda retries a failed invocation (one
+that posted to Slack and then failed on email, say) after about 1 and 2 minutes, past the
+60-second lease, and may deliver an event twice hours apart. Without `finish("held")` such a
+retry would decide again: count the alert twice in its batch, or post it alone once the window
+has moved on. Both items are far below 1 KB, so each write is already the 1 WRU minimum.
 """
 
 from __future__ import annotations

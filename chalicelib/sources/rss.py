@@ -6,7 +6,9 @@ re-date entries, so an entry is new when its id was not seen before and it is no
 the newest date seen minus a tolerance.
 
 Cursor: ``{"etag": str | None, "modified": str | None, "published": <ISO time> | None,
-"seen": [<ids of the newest entries, newest first, at most 500>]}``.
+"seen": <digests of entry ids, 8 characters each, newest first>}`` (see `feed_seen`): every entry
+dated within the tolerance of the newest (those the next poll could take for new), then older
+ones up to `SEEN_KEEP`; a busy feed's cursor stays near 1 KB, one write unit a poll.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ from chalicelib.domain.text import plain_text
 from chalicelib.errors import SourceError
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
+from chalicelib.sources import feed_seen
 from chalicelib.sources.base import HttpClient, HttpResponse
 from chalicelib.sources.values import MALFORMED
 
 KIND = "rss"
-SEEN_LIMIT = 500
+SEEN_KEEP = 64  # digests carried over from earlier polls while the total is below this
+SEEN_LIMIT = 1000  # at most this many, even when a feed has more entries inside the tolerance
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
@@ -76,13 +80,14 @@ class FeedConnector:
         fallback = _from_struct(feed.get("updated_parsed")) or _http_date(response.headers)
         entries = list(_mentions(parsed["entries"], feed, fallback))
         since = _from_iso(cursor.get("published"))
-        seen = [str(i) for i in cursor.get("seen") or ()]
+        seen = feed_seen.load(cursor.get("seen"))
         known = set(seen)
         floor = since - self._tolerance if since else None
         new = [
             m
             for m in entries
-            if m.native_id not in known and (floor is None or m.published_at >= floor)
+            if feed_seen.digest(m.native_id) not in known
+            and (floor is None or m.published_at >= floor)
         ]
         entries.sort(key=lambda m: m.published_at, reverse=True)
         newest = max([m.published_at for m in entries] + ([since] if since else []), default=None)
@@ -95,11 +100,22 @@ class FeedConnector:
                 "etag": response.headers.get("ETag"),
                 "modified": response.headers.get("Last-Modified"),
                 "published": newest.isoformat() if newest else None,
-                "seen": list(dict.fromkeys([m.native_id for m in entries] + seen))[
-                    : self._seen_limit
-                ],
+                "seen": feed_seen.dump(
+                    _recent(entries, newest, self._tolerance),
+                    seen,
+                    keep=SEEN_KEEP,
+                    most=self._seen_limit,
+                ),
             },
         )
+
+
+def _recent(entries: list[Mention], newest: datetime | None, tolerance: timedelta) -> list[str]:
+    """Digests of the entries the next poll's date floor still lets through, newest first."""
+    floor = newest - tolerance if newest else None
+    return [
+        feed_seen.digest(m.native_id) for m in entries if floor is None or m.published_at >= floor
+    ]
 
 
 def parse(body: bytes, url: str = "") -> list[Mention]:

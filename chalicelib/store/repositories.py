@@ -22,7 +22,9 @@ from chalicelib.domain.models import (
     SourceRef,
     Watch,
     WatchMention,
+    claim_parts,
 )
+from chalicelib.errors import TransientError
 from chalicelib.store.authors import record_author
 from chalicelib.store.tables import (
     CounterModel,
@@ -39,6 +41,7 @@ MAX_TRANSACTION_ITEMS = 100
 # than a poll job's retries take (visibility timeout x receives), shorter than forever.
 PENDING_LEASE = timedelta(minutes=15)  # longer than any function runs
 ABANDONED_UNTIL = timedelta(days=1)  # well within the days the end markers are kept
+TAKEN_OVER_KEPT = timedelta(days=14)  # longer than SQS keeps a message that may come back
 
 
 def _now() -> datetime:
@@ -120,12 +123,9 @@ class DynamoMentionRepository:
                 consistent_read=True,
                 attributes_to_get=["claim", "stored_at"],
             )
-            if stored.claim == delivery_id:
-                outcome = Claim.RETRY  # the first attempt may have stopped before the lines below
-            elif (outcome := _claim_state(stored)) is not Claim.NEW:
+            outcome = _seen_again(model, stored)
+            if outcome not in (Claim.NEW, Claim.RETRY):
                 return outcome
-            elif not _take_over(model, stored.claim):
-                return Claim.PENDING  # another delivery took it over first: wait for that one
         record_author(item, expires_at)  # top authors and erasure
         record_key(item, expires_at)  # tombstone lookup: only for sources that send them
         return outcome
@@ -170,21 +170,69 @@ class DynamoMentionRepository:
         return _watch_mention(model)
 
 
+def _seen_again(model: MentionModel, stored: MentionModel) -> Claim:
+    """What an existing claim means for this one: the rare path, one read and maybe a write."""
+    if stored.claim == model.claim:
+        return Claim.RETRY  # the first attempt may have stopped before the rest of `claim`
+    mine, batch = claim_parts(model.claim)
+    owner, marker = claim_parts(stored.claim)
+    if owner == mine:
+        return _reclaim(model, stored.claim, marker)
+    if marker == batch:
+        return Claim.DUPLICATE  # another message of this very batch claimed it: counted with it
+    if (outcome := _claim_state(stored)) is not Claim.NEW:
+        return outcome
+    if not _take_over(model, stored.claim):
+        return Claim.PENDING  # another delivery took it over first: wait for that one
+    return Claim.NEW
+
+
+def _reclaim(model: MentionModel, previous: str, marker: str) -> Claim:
+    """This message's mention, claimed when it came in an earlier batch: SQS hands a failed
+    message back in another batch, never the same one. If that batch finished, DUPLICATE. Else
+    its marker is first written as taken over, so that batch can never count (were it alive,
+    its counting transaction fails and all its messages come back), then the claim moves to
+    this batch, which counts it: RETRY. Of two batches re-claiming it, the other wins: PENDING."""
+    if not _mark_taken_over(marker):
+        return Claim.DUPLICATE
+    return Claim.RETRY if _take_over(model, previous) else Claim.PENDING
+
+
+def _mark_taken_over(delivery_id: str) -> bool:
+    """Whether the delivery is (now) marked taken over; False: it had finished."""
+    marker = DeliveryModel(delivery_id, expires_at=_now() + TAKEN_OVER_KEPT, taken_over=True)
+    try:
+        marker.save(condition=DeliveryModel.delivery_id.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code != CONDITION_FAILED:
+            raise
+        return not _finished(delivery_id)
+    return True
+
+
+def _finished(delivery_id: str) -> bool:
+    """Whether the delivery counted what it claimed: its marker exists and is not taken over."""
+    try:
+        marker = DeliveryModel.get(delivery_id, consistent_read=True)
+    except DeliveryModel.DoesNotExist:
+        return False
+    return not marker.taken_over
+
+
 def _claim_state(stored: MentionModel) -> Claim:
     """What a mention claimed by another delivery means for this one (one read, only for a
     mention seen again). That delivery finished (its end marker exists): DUPLICATE. It has
     not, within the lease: PENDING, it may be alive. It has not, past the lease: it died or
     was acknowledged without finishing (a retry that met a permanent error), so nobody will
     count or alert the mention: NEW, for this delivery to take over. Past the time the end
-    markers are kept, nothing can be told: DUPLICATE, never counted twice."""
+    markers are kept, nothing can be told: DUPLICATE, never counted twice. A webhook batch's
+    claim is ended by its batch's marker; a batch taken over has not finished."""
     age = _now() - stored.stored_at if stored.stored_at else None
     if age is None or age > ABANDONED_UNTIL:
         return Claim.DUPLICATE
-    try:
-        DeliveryModel.get(stored.claim, consistent_read=True)
-    except DeliveryModel.DoesNotExist:
-        return Claim.PENDING if age <= PENDING_LEASE else Claim.NEW
-    return Claim.DUPLICATE
+    if _finished(claim_parts(stored.claim)[1]):
+        return Claim.DUPLICATE
+    return Claim.PENDING if age <= PENDING_LEASE else Claim.NEW
 
 
 def _take_over(model: MentionModel, previous: str) -> bool:
@@ -308,7 +356,12 @@ class DynamoCounterRepository:
         ]
         marker = DeliveryModel(delivery_id, expires_at=_now() + self._keep)
         if not cells:  # nothing to count (copies only): the marker alone, 1 WRU, not 2
-            marker.save()
+            try:
+                marker.save(condition=DeliveryModel.delivery_id.does_not_exist())
+            except PutError as error:
+                if error.cause_response_code != CONDITION_FAILED:
+                    raise
+                _raise_if_taken_over(delivery_id)
             return
         for start in range(0, len(cells), MAX_TRANSACTION_ITEMS - 1):
             chunk = cells[start : start + MAX_TRANSACTION_ITEMS - 1]
@@ -324,13 +377,10 @@ class DynamoCounterRepository:
             except TransactWriteError as error:
                 if not last or not _marker_exists(error):
                     raise
+                _raise_if_taken_over(delivery_id)
 
     def delivery_finished(self, delivery_id: str) -> bool:
-        try:
-            DeliveryModel.get(delivery_id, consistent_read=True)
-        except DeliveryModel.DoesNotExist:
-            return False
-        return True
+        return _finished(delivery_id)
 
     def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]:
         lo, hi = f"H#{start:%Y%m%d%H}", f"H#{end:%Y%m%d%H}#~"
@@ -338,6 +388,14 @@ class DynamoCounterRepository:
             _counter_key(m.watch_id, m.cell): int(m.total)
             for m in CounterModel.query(watch_id, CounterModel.cell.between(lo, hi))
         }
+
+
+def _raise_if_taken_over(delivery_id: str) -> None:
+    """The marker existed before this delivery counted: another attempt counted it (fine), or
+    another batch took one of its claims over, and this one must not be acknowledged: its
+    messages come back and count what it claimed under a batch of their own."""
+    if not _finished(delivery_id):
+        raise TransientError(f"delivery {delivery_id} was taken over before it counted")
 
 
 def _marker_exists(error: TransactWriteError) -> bool:

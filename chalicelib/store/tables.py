@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pynamodb.attributes import (
@@ -36,6 +37,16 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from chalicelib.settings import Settings
+
+
+class CompactJSONAttribute(JSONAttribute):
+    """JSON without the spaces after `,` and `:`, and non-ASCII text as UTF-8 rather than 6-byte
+    `\\uXXXX` escapes: items rewritten on every poll or alert are billed per KB. Reads any JSON."""
+
+    def serialize(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 class WatchModel(Model):
@@ -110,7 +121,7 @@ class CursorModel(Model):
 
     watch_id = UnicodeAttribute(hash_key=True)
     source_id = UnicodeAttribute(range_key=True)
-    position = JSONAttribute(default=dict)
+    position = CompactJSONAttribute(default=dict)
     last_success_at = UTCDateTimeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
     last_error_at = UTCDateTimeAttribute(null=True)
@@ -124,6 +135,8 @@ class DeliveryModel(Model):
 
     delivery_id = UnicodeAttribute(hash_key=True)
     expires_at = TTLAttribute()
+    # True: a webhook batch whose claim another batch took over; it counted nothing and never will
+    taken_over = BooleanAttribute(null=True)
 
 
 class AlertStateModel(Model):
@@ -135,7 +148,7 @@ class AlertStateModel(Model):
 
     pk = UnicodeAttribute(hash_key=True)
     scope = UnicodeAttribute(range_key=True)
-    state = JSONAttribute(default=dict)
+    state = CompactJSONAttribute(default=dict)
     version = NumberAttribute(default=0)
     updated_at = UTCDateTimeAttribute(null=True)
 

@@ -166,3 +166,20 @@ def test_a_batch_flushes_once_even_if_the_schedule_runs_twice() -> None:
 
     assert sent == 1
     assert channel.sent == ["m0", "m1", "m2", "m3", "m4", "batch of 3"]
+
+
+def test_a_retry_long_after_the_lease_posts_nothing_for_a_sent_or_held_alert() -> None:
+    # Given one alert sent and, after the window's five, one held for the batch
+    channel = Channel()
+    alerts = delivery(channel)
+    for n in range(6):
+        alerts.deliver(WATCH, mention(f"m{n}"), "", NOW)
+
+    # When Lambda retries both invocations minutes later, past the lease and the window
+    later = NOW + timedelta(minutes=7)
+    retried = [alerts.deliver(WATCH, mention(n), "", later) for n in ("m0", "m5")]
+
+    # Then neither posts again, and the batch still counts the held alert once
+    assert retried == [["slack:already delivered"], ["slack:already delivered"]]
+    assert alerts.flush({"acme": WATCH}, later) == 1
+    assert channel.sent == ["m0", "m1", "m2", "m3", "m4", "batch of 1"]

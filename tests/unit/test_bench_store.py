@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bench import bench_store
 from bench.bench_store import Meter
 
 
@@ -49,3 +50,35 @@ def test_nothing_is_counted_while_the_meter_is_off() -> None:
     meter.refused("PutItem", {"TableName": "p-mentions"})
 
     assert meter.total(writes=True) == 0.0
+
+
+def test_alert_tables_are_split_from_the_store_path_and_alerts_are_counted() -> None:
+    # Given a mention stored, its alert claimed and finished with flood control, a batch claimed
+    meter = Meter(on=True)
+
+    def put(table: str, units: float, key: str = "") -> None:
+        kwargs = {"TableName": f"p-{table}", "Item": {"delivery_key": {"S": key}}}
+        meter.record(
+            "PutItem",
+            kwargs,
+            {"ConsumedCapacity": {"TableName": f"p-{table}", "CapacityUnits": units}},
+        )
+
+    put("mentions", 2.0)
+    put("alert_deliveries", 1.0, "acme:story#slack")
+    meter.record(
+        "UpdateItem",
+        {"TableName": "p-alert_deliveries"},
+        {"ConsumedCapacity": {"TableName": "p-alert_deliveries", "CapacityUnits": 1.0}},
+    )
+    put("alert_state", 1.0)
+    put("alert_deliveries", 1.0, "batch:acme:2026-11-21T12:00:00+00:00#slack")
+
+    # When the figures are taken
+    figures = bench_store.figures(meter, stored=1, suffix="")
+
+    # Then the store path holds the mention only, the alert its four writes, the total all
+    assert figures["write_units_per_mention"] == 2.0
+    assert meter.alerts == 1
+    assert figures["write_units_per_alert"] == 4.0
+    assert figures["write_units_per_mention_alerted"] == 6.0

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from chalicelib.domain.models import Author, SourceRef, Watch
 from chalicelib.errors import SourceError
 from chalicelib.settings import get_settings
+from chalicelib.sources import feed_seen
 from chalicelib.sources.base import HttpClient
+from chalicelib.sources.feed_seen import digest
 from chalicelib.sources.rss import FeedConnector
 from tests.support.http_stub import HttpStub, Reply, etag_aware
 
@@ -77,7 +82,10 @@ def test_google_news_items_become_mentions_with_the_publisher_as_author(stub: Ht
     assert guardian.engagement == {}
     # And the cursor remembers the newest date and the ids, newest first
     assert result.cursor["published"] == "2026-09-25T16:11:00+00:00"
-    assert result.cursor["seen"] == ["CBMiogFBVV95cUxQZ3MtNXd1", "CBMinwFBVV95cUxObDNTMW1VT3pC"]
+    assert feed_seen.load(result.cursor["seen"]) == [
+        digest("CBMiogFBVV95cUxQZ3MtNXd1"),
+        digest("CBMinwFBVV95cUxObDNTMW1VT3pC"),
+    ]
 
 
 def test_a_blog_atom_feed_gives_content_authors_and_a_date_for_every_entry(stub: HttpStub) -> None:
@@ -148,7 +156,7 @@ def test_a_changed_feed_returns_only_its_new_entries(stub: HttpStub) -> None:
     assert [m.native_id for m in first.mentions] == ["b", "a"]
     assert [m.native_id for m in second.mentions] == ["c"]
     assert first.cursor["published"] < second.cursor["published"]
-    assert second.cursor["seen"] == ["c", "b", "a"]
+    assert feed_seen.load(second.cursor["seen"]) == [digest("c"), digest("b"), digest("a")]
 
 
 def test_an_old_entry_is_not_news_but_a_slightly_late_one_is(stub: HttpStub) -> None:
@@ -234,3 +242,75 @@ def test_a_feed_address_without_a_scheme_is_a_permanent_error() -> None:
     # Then the error says the address is not usable, and retrying would not help
     assert str(caught.value) == "rss: not an http(s) URL: blog.acme-robotics.example/feed.atom"
     assert caught.value.transient is False
+
+
+def test_a_cursor_of_full_ids_from_before_digests_still_dedupes(stub: HttpStub) -> None:
+    # Given a cursor written by an older version, with the full ids of what it returned
+    cursor = {"published": "2026-10-01T09:00:00+00:00", "seen": ["b", "a"]}
+    stub.serve(
+        "/feed.xml",
+        rss(
+            ("c", "Thu, 01 Oct 2026 10:00:00 GMT"),
+            ("b", "Thu, 01 Oct 2026 09:00:00 GMT"),
+            ("a", "Wed, 30 Sep 2026 09:00:00 GMT"),
+        ),
+    )
+
+    # When it is polled with that cursor
+    result = connector().fetch(WATCH, feed_at(stub, "/feed.xml"), cursor)
+
+    # Then only the entry it had not returned comes back, and the cursor is in digests now
+    assert [m.native_id for m in result.mentions] == ["c"]
+    assert feed_seen.load(result.cursor["seen"]) == [digest("c"), digest("b"), digest("a")]
+
+
+def test_a_re_dated_entry_is_not_returned_twice(stub: HttpStub) -> None:
+    # Given a feed polled once, which then moves an entry's date forward by an hour
+    stub.serve(
+        "/feed.xml",
+        rss(("b", "Thu, 01 Oct 2026 09:00:00 GMT"), ("a", "Thu, 01 Oct 2026 08:00:00 GMT")),
+        rss(("a", "Thu, 01 Oct 2026 10:00:00 GMT"), ("b", "Thu, 01 Oct 2026 09:00:00 GMT")),
+    )
+    rss_feed = connector()
+    first = rss_feed.fetch(WATCH, feed_at(stub, "/feed.xml"), {})
+
+    # When it is polled again
+    second = rss_feed.fetch(WATCH, feed_at(stub, "/feed.xml"), first.cursor)
+
+    # Then nothing is new
+    assert second.mentions == ()
+
+
+def test_the_cursor_stays_near_one_kilobyte_after_ten_thousand_entries(stub: HttpStub) -> None:
+    # Given a busy feed with long ids that shows 25 new entries, a minute apart, at each poll
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    polls = [
+        rss(
+            *(
+                (
+                    f"https://news.example/articles/2026/10/{n:05d}-a-long-slug-of-a-headline",
+                    format_datetime(start + timedelta(minutes=n)),
+                )
+                for n in range(first + 24, first - 1, -1)
+            )
+        )
+        for first in range(0, 10_000, 25)
+    ]
+    stub.serve("/feed.xml", *polls)
+    rss_feed = FeedConnector(
+        replace(get_settings(), http_timeout_s=5),
+        http=HttpClient("rss", timeout_s=5, sleep=lambda _: None),
+        now=lambda: start + timedelta(days=30),
+    )
+
+    # When it is polled 400 times, each time with the cursor the poll before left
+    cursor: dict[str, Any] = {}
+    returned = 0
+    for _ in polls:
+        result = rss_feed.fetch(WATCH, feed_at(stub, "/feed.xml"), cursor)
+        returned += len(result.mentions)
+        cursor = dict(result.cursor)
+
+    # Then every entry came back once, and the cursor stays under 1 KB (one write unit)
+    assert returned == 10_000
+    assert len(json.dumps(cursor)) < 800
