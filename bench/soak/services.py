@@ -15,24 +15,33 @@ from pathlib import Path
 from chalicelib.local.dynamodb_local import DynamoDBLocal
 from chalicelib.local.ports import LOCALHOST, free_port
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
 
 @contextmanager
 def emulators(home: Path) -> Iterator[tuple[str, str]]:
     """(DynamoDB endpoint, AWS endpoint) of DynamoDB Local in memory and moto's server."""
     port = free_port()
     moto = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", LOCALHOST, "-p", str(port)],
+        [sys.executable, "-m", "bench.soak.moto_server", "-H", LOCALHOST, "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        cwd=REPO_ROOT,
     )
-    dynamodb = DynamoDBLocal.start(home)
+    dynamodb: DynamoDBLocal | None = None
     try:
+        dynamodb = DynamoDBLocal.start(home)
         _wait_for(port, moto)
         yield dynamodb.endpoint, f"http://{LOCALHOST}:{port}"
     finally:
-        dynamodb.stop()
+        if dynamodb is not None:
+            dynamodb.stop()
         moto.terminate()
-        moto.wait(timeout=30)
+        try:
+            moto.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            moto.kill()
+            moto.wait()
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:

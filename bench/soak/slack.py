@@ -20,6 +20,7 @@ class FaultySlack:
         self.rates = rates
         self.delivered: Counter[str] = Counter()  # token -> alerts Slack accepted
         self.untokened = 0  # accepted posts naming no mention (batches, spikes)
+        self.batches = 0  # accepted posts naming several mentions: flood control's batches
         self.attempts = 0
         self.blocked: frozenset[str] = frozenset()
         self.outage = False
@@ -56,6 +57,7 @@ class FaultySlack:
         with self._lock:
             if tokens:
                 self.delivered.update(set(tokens))
+                self.batches += len(set(tokens)) > 1
             else:
                 self.untokened += 1
         return 200, b"ok"

@@ -24,6 +24,7 @@ class Summary:
     alerts_redriven: int = 0  # moved from the DLQ back to the topic, then delivered
     alerts_in_dlq: int = 0  # still there at the end
     alerts_lost: int = 0  # due, not delivered and not in the DLQ
+    alert_batches: int = 0  # Slack posts naming several mentions (flood control held them)
     lost: int = 0  # unique mentions not stored
     jobs_in_dlq: int = 0  # poll jobs and webhook deliveries given up on (redrivable)
     cursor_consistent: int = 0

@@ -41,6 +41,7 @@ class WebhookSender:
         self._secret = secret
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="webhook")
         self._random = random.Random(seed)
+        self._stopped = threading.Event()
 
     def send(self, mentions: Sequence[SoakMention]) -> None:
         """Every copy of these mentions, shuffled; returns when all were answered."""
@@ -56,6 +57,12 @@ class WebhookSender:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+
+    def abandon(self) -> None:
+        """A stopped soak: drop the copies not sent yet and stop retrying the rest, so the
+        process can exit (its pool's threads are waited for at exit)."""
+        self._stopped.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _copies(self, mention: SoakMention, copies: int) -> None:
         if copies == 1:
@@ -75,6 +82,8 @@ class WebhookSender:
         if start is not None:
             start.wait()
         for attempt in range(ATTEMPTS):
+            if self._stopped.is_set():
+                return
             ts = int(time.time())
             request = urllib.request.Request(
                 self.url,

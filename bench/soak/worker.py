@@ -84,9 +84,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--kill-after-claims", type=int, default=0)
     args = parser.parse_args(argv)
     import app as tidings
+    from bench.soak.quiet import quiet_metrics
     from chalicelib.local.invoke import drain_once
     from chalicelib.settings import get_settings
 
+    quiet_metrics()
     log_failures()
     if args.kill_after_claims:
         arm_kill(args.kill_after_claims)
@@ -113,5 +115,22 @@ def main(argv: list[str]) -> int:
             time.sleep(0.5)
 
 
+def _profiled(argv: list[str]) -> int:
+    """With SOAK_PROFILE_DIR set, each worker writes its cProfile stats there on exit: where a
+    soak's time goes, per process."""
+    import cProfile
+
+    directory = Path(os.environ["SOAK_PROFILE_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    profile = cProfile.Profile()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        return profile.runcall(main, argv)
+    finally:
+        profile.dump_stats(directory / f"worker-{os.getpid()}.prof")
+
+
 if __name__ == "__main__":
+    if os.environ.get("SOAK_PROFILE_DIR"):
+        sys.exit(_profiled(sys.argv[1:]))
     sys.exit(main(sys.argv[1:]))

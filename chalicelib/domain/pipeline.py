@@ -4,6 +4,9 @@ At-least-once in, exactly-once effect: the conditional write of a mention is the
 decides "new". Only what a delivery claims is published and counted. The counts are written in
 one transaction with the record that the delivery finished, so a retry of a delivery that failed
 half-way publishes what it had claimed and counts it once; one that finished does nothing.
+A webhook worker's SQS batch is one delivery: each mention is claimed under its own message
+and the batch (models.batch_claim), so one marker ends them all, and a message that comes back
+in another batch recognises its claim and moves it there (store/repositories.py `_reclaim`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from datetime import UTC, datetime, timedelta
 
 from chalicelib.domain.alerts.rules import evaluate
 from chalicelib.domain.matching import Document, WatchMatcher
-from chalicelib.domain.models import Claim, CounterKey, Mention, Watch, WatchMention
+from chalicelib.domain.models import (
+    Claim,
+    CounterKey,
+    Mention,
+    Watch,
+    WatchMention,
+    batch_claim,
+)
 from chalicelib.domain.ports import (
     Analyser,
     CounterRepository,
@@ -37,6 +47,8 @@ class PipelineResult:
     duplicates: int = 0
     copies: int = 0  # new mentions that joined a story another mention founded (not alerted)
     new: list[WatchMention] = field(default_factory=list)
+    # messages whose mentions wait for another delivery: the only ones to be retried
+    waiting: set[str] = field(default_factory=set)
 
 
 def normalise(mention: Mention) -> Mention:
@@ -92,11 +104,25 @@ class Pipeline:
         return attempt
 
     def process(self, mentions: Iterable[Mention], delivery_id: str) -> PipelineResult:
+        result = self.process_messages(((delivery_id, m) for m in mentions), delivery_id)
+        if result.waiting:
+            # Done with its own: retried later, this delivery must not be acknowledged (nor a
+            # poll's cursor moved) past a mention whose delivery may have died before counting it.
+            raise TransientError("mentions wait for another delivery to finish")
+        return result
+
+    def process_messages(
+        self, messages: Iterable[tuple[str, Mention]], delivery_id: str
+    ) -> PipelineResult:
+        """One delivery of (message id, mention) pairs: a webhook worker's SQS batch, so one
+        marker, one stories item per watch and one publish serve them all. It finishes before
+        it returns; the messages in `waiting` alone must be retried. An error: retry them all."""
         result = PipelineResult()
         now = self._clock()
         outcomes: dict[Claim, list[WatchMention]] = {claim: [] for claim in Claim}
         books: dict[str, StoryBook] = {}
-        for raw in mentions:
+        seen: set[tuple[str, str]] = set()  # one claim per mention and watch in a delivery
+        for message_id, raw in messages:
             result.received += 1
             mention = normalise(raw)
             language = self._analyser.language(mention)
@@ -119,11 +145,23 @@ class Pipeline:
                     reach_score=reach_score,
                     influencer=influencer,
                 )
+                if (item.watch_id, item.id) in seen:  # a copy of a message, or a page's repeat
+                    result.duplicates += 1
+                    continue
+                seen.add((item.watch_id, item.id))
                 item = self._join_story(item, story_print, books, now)
                 retention = timedelta(days=self._watches[match.watch_id].retention_days)
-                outcome = self._mentions.claim(item, delivery_id, mention.published_at + retention)
+                claim = (
+                    delivery_id
+                    if message_id == delivery_id
+                    else batch_claim(message_id, delivery_id)
+                )
+                outcome = self._mentions.claim(item, claim, mention.published_at + retention)
                 outcomes[outcome].append(item)
-        self._record_stories(books, delivery_id, now)
+                if outcome is Claim.PENDING:
+                    result.waiting.add(message_id)
+        # Dated as written, not as begun: other processes re-read a minute back (story_cache.py).
+        self._record_stories(books, delivery_id, self._clock())
         claimed, retried = outcomes[Claim.NEW], outcomes[Claim.RETRY]
         result.duplicates += len(outcomes[Claim.DUPLICATE])
         if retried:
@@ -147,11 +185,6 @@ class Pipeline:
             # Authors' day cells are counted as each lead is stored (store/authors.py).
             self._counters.add(counts, now + COUNTER_RETENTION, delivery_id)
         result.new = claimed
-        if outcomes[Claim.PENDING]:
-            # Done with its own: retried later, this delivery must not be acknowledged (nor a
-            # poll's cursor moved) past a mention whose delivery may have died before counting it.
-            waiting = len(outcomes[Claim.PENDING])
-            raise TransientError(f"{waiting} mentions wait for another delivery to finish")
         return result
 
     def _join_story(

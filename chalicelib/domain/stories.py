@@ -117,20 +117,45 @@ def same_story(story: Fingerprint, mention: Fingerprint) -> bool:
 
 @dataclass
 class StoryBook:
-    """A watch's recent stories in memory, and those this batch founded (to be stored)."""
+    """A watch's recent stories in memory, and those this batch founded (to be stored).
+
+    Thousands of stories a busy watch founded in the window are looked up per mention: exact keys
+    by a dict, SimHashes by one pass over plain ints, so a lookup stays well under a millisecond.
+    """
 
     known: list[StoryEntry] = field(default_factory=list)
     founded: list[StoryEntry] = field(default_factory=list)
+    _by_exact: dict[str, StoryEntry] = field(default_factory=dict, init=False, repr=False)
+    _simhashes: list[tuple[int, StoryEntry]] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.known:
+            self._index(entry)
 
     def story_of(self, print_: Fingerprint, mention_id: str) -> str:
         """The story this mention belongs to; founds one (its own id) when none matches."""
-        exact = next((e for e in self.known if e.fingerprint.exact == print_.exact), None)
+        exact = self._by_exact.get(print_.exact)
         if exact is not None and not print_.joins_exact:
             return mention_id  # a short post in its own words: its own story, already indexed
-        found = exact or next((e for e in self.known if same_story(e.fingerprint, print_)), None)
+        found = exact or self._nearest(print_.simhash)
         if found is not None:
             return found.story_id
         entry = StoryEntry(print_, mention_id)
         self.known.append(entry)
         self.founded.append(entry)
+        self._index(entry)
         return mention_id
+
+    def _nearest(self, simhash: int | None) -> StoryEntry | None:
+        """The oldest story whose SimHash is within NEAR_BITS (see same_story)."""
+        if simhash is None:
+            return None
+        for other, entry in self._simhashes:
+            if (other ^ simhash).bit_count() <= NEAR_BITS:
+                return entry
+        return None
+
+    def _index(self, entry: StoryEntry) -> None:
+        self._by_exact.setdefault(entry.fingerprint.exact, entry)  # the oldest story wins
+        if entry.fingerprint.simhash is not None:
+            self._simhashes.append((entry.fingerprint.simhash, entry))
