@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import PutError
 
 from chalicelib.domain.alerts.flood import FloodState, Held
-from chalicelib.store.tables import AlertDeliveryModel, AlertStateModel
+from chalicelib.store.tables import AlertDeliveryModel, AlertStateModel, compact_json
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 LEDGER_DAYS = 14  # longer than SNS and Lambda retry anything, and than the DLQ keeps it
@@ -87,7 +86,8 @@ def _fit(out: dict[str, Any], room: int) -> None:
 
 
 def _json_bytes(value: Any) -> int:
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+    """The bytes the item keeps it in (`CompactJSONAttribute`)."""
+    return len(compact_json(value).encode())
 
 
 def state_from_dict(

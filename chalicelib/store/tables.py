@@ -39,14 +39,17 @@ from pynamodb.models import Model
 from chalicelib.settings import Settings
 
 
-class CompactJSONAttribute(JSONAttribute):
+def compact_json(value: Any) -> str:
     """JSON without the spaces after `,` and `:`, and non-ASCII text as UTF-8 rather than 6-byte
-    `\\uXXXX` escapes: items rewritten on every poll or alert are billed per KB. Reads any JSON."""
+    `\\uXXXX` escapes: items rewritten on every poll or alert are billed per KB."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class CompactJSONAttribute(JSONAttribute):
+    """Stored as `compact_json`; reads any JSON."""
 
     def serialize(self, value: Any) -> str | None:
-        if value is None:
-            return None
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return None if value is None else compact_json(value)
 
 
 class WatchModel(Model):
