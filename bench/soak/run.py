@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.soak.audit import audit_counts
 from bench.soak.faults import Dice, FaultRates
 from bench.soak.mentions import SoakMention, plan
 from bench.soak.platform import HackerNewsStandIn
@@ -101,6 +102,8 @@ def soak(stack: LocalStack, options: SoakOptions) -> Summary:
         flush()
         pool.stop()
         summary = _count(api, mentions, platform, slack, sender, alerts_dlq)
+        if summary.miscounted:
+            audit_counts(WATCH_ID, options.say)
         unalerted = sorted(
             (m.token, "polled" if m.polled else "pushed")
             for m in mentions
