@@ -150,6 +150,16 @@ class Claim(Enum):
     PENDING = "pending"
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A claim's outcome and the item as stored. A mention stored by an earlier delivery keeps
+    the story it was stored with: the feed shows that one, so that is what is counted and
+    alerted when this delivery finishes it (a retry's batch may group the story otherwise)."""
+
+    outcome: Claim
+    item: WatchMention
+
+
 # A webhook batch's claims are "<message id>@<batch id>": the message says whose it is (its
 # retry, in any later batch, recognises it), the batch's end marker says whether it finished.
 # A claim without "@" (polls, and webhook items stored before batches) is its own marker.

@@ -156,9 +156,9 @@ class Pipeline:
                     if message_id == delivery_id
                     else batch_claim(message_id, delivery_id)
                 )
-                outcome = self._mentions.claim(item, claim, mention.published_at + retention)
-                outcomes[outcome].append(item)
-                if outcome is Claim.PENDING:
+                taken = self._mentions.claim(item, claim, mention.published_at + retention)
+                outcomes[taken.outcome].append(taken.item)
+                if taken.outcome is Claim.PENDING:
                     result.waiting.add(message_id)
         # Dated as written, not as begun: other processes re-read a minute back (story_cache.py).
         self._record_stories(books, delivery_id, self._clock())

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from chalicelib.domain.models import (
-    Claim,
+    Claimed,
     CounterKey,
     Cursor,
     FetchResult,
@@ -31,7 +31,7 @@ class WatchRepository(Protocol):
 
 
 class MentionRepository(Protocol):
-    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claim:
+    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claimed:
         """Store the mention unless it exists (one conditional write) and say which it was."""
         ...
 

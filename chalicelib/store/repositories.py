@@ -4,6 +4,7 @@ GetItem only; nothing here scans a table."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ from chalicelib.domain.alerts.schema import alert_settings_from_dict
 from chalicelib.domain.models import (
     Author,
     Claim,
+    Claimed,
     CounterKey,
     Cursor,
     Mention,
@@ -109,7 +111,7 @@ def _watch(model: WatchModel) -> Watch:
 
 
 class DynamoMentionRepository:
-    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claim:
+    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claimed:
         model = _mention_model(item, delivery_id, expires_at)
         outcome = Claim.NEW
         try:
@@ -121,14 +123,19 @@ class DynamoMentionRepository:
                 item.watch_id,
                 item.id,
                 consistent_read=True,
-                attributes_to_get=["claim", "stored_at"],
+                attributes_to_get=["claim", "stored_at", "story_id", "is_story_lead"],
             )
             outcome = _seen_again(model, stored)
             if outcome not in (Claim.NEW, Claim.RETRY):
-                return outcome
+                return Claimed(outcome, item)
+            item = replace(
+                item,
+                story_id=stored.story_id or item.id,
+                is_story_lead=stored.is_story_lead is not False,
+            )
         record_author(item, expires_at)  # top authors and erasure
         record_key(item, expires_at)  # tombstone lookup: only for sources that send them
-        return outcome
+        return Claimed(outcome, item)
 
     def feed(
         self, watch_id: str, limit: int, after: str | None = None

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from chalice.test import Client
 
+from chalicelib.domain.models import Author, Mention, WatchMention
 from chalicelib.domain.stories import StoryEntry, fingerprint
 from chalicelib.local.stack import LocalStack
+from chalicelib.services import services
 from chalicelib.store.repositories import DynamoCounterRepository
 from chalicelib.store.stories import ENTRIES_PER_ITEM, DynamoStoryRepository
 from tests.integration.test_end_to_end import create_watch, signed
@@ -90,6 +93,58 @@ def test_a_copy_in_the_same_delivery_batch_joins_the_story(
     assert len(items) == 2
     assert len({i["story_id"] for i in items}) == 1
     assert len(slack.posts) == 1
+
+
+def test_a_retried_delivery_counts_and_alerts_a_story_as_it_was_stored(
+    stack: LocalStack, api: Client, slack: SlackStub
+) -> None:
+    create_watch(api, id="acme", query='"Acme Cloud"')
+    svc = services()
+    wire, blog = (_mention(n, s, t, minute) for minute, (n, s, t) in enumerate(COPIES[:2]))
+    # Given a poll that stored the wire story as its own story's lead, then died
+    founded = svc.pipeline()
+    story_id = _item(wire, "acme").id
+    svc.mentions.claim(
+        replace(_item(wire, "acme"), story_id=story_id, is_story_lead=True),
+        "poll-1",
+        wire.published_at + timedelta(days=365),
+    )
+    # When its retry fetches the syndicated copy first, then the wire story again
+    founded.process([blog, wire], delivery_id="poll-1")
+    stack.drain()
+
+    # Then the feed shows the story the wire item was stored with, and the counters and Slack
+    # agree with the feed: every lead counted and alerted once
+    items = json.loads(api.http.get("/watches/acme/mentions").body)["items"]
+    leads = [i for i in items if i["is_story_lead"]]
+    counts = DynamoCounterRepository().hourly(
+        "acme", datetime(2026, 11, 21, 0, tzinfo=UTC), datetime(2026, 11, 21, 23, tzinfo=UTC)
+    )
+    assert sum(counts.values()) == len(leads)
+    assert len(slack.posts) == len(leads)
+    assert story_id in {i["id"] for i in leads}
+
+
+def _mention(native_id: str, source: str, text: str, minute: int) -> Mention:
+    return Mention(
+        source=source,
+        native_id=native_id,
+        url=f"https://{source}.example/{native_id}",
+        text=text,
+        published_at=datetime(2026, 11, 21, 8, minute, tzinfo=UTC),
+        author=Author(name=source.title()),
+    )
+
+
+def _item(mention: Mention, watch_id: str) -> WatchMention:
+    return WatchMention(
+        watch_id=watch_id,
+        mention=mention,
+        language="en",
+        sentiment="negative",
+        sentiment_score=-0.4,
+        matched_terms=("acme cloud",),
+    )
 
 
 def test_stored_stories_are_found_within_their_window_only(stack: LocalStack) -> None:

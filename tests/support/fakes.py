@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.domain.models import Claim, CounterKey, Cursor, Watch, WatchMention
+from chalicelib.domain.models import Claim, Claimed, CounterKey, Cursor, Watch, WatchMention
 from chalicelib.domain.stories import StoryEntry
 
 
@@ -39,12 +39,16 @@ class MemoryMentions:
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], tuple[WatchMention, str]] = {}
 
-    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claim:
+    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claimed:
         key = (item.watch_id, item.id)
         if key in self.items:
-            return Claim.RETRY if self.items[key][1] == delivery_id else Claim.DUPLICATE
+            stored, owner = self.items[key]
+            story = replace(item, story_id=stored.story_id, is_story_lead=stored.is_story_lead)
+            if owner == delivery_id:
+                return Claimed(Claim.RETRY, story)
+            return Claimed(Claim.DUPLICATE, item)
         self.items[key] = (item, delivery_id)
-        return Claim.NEW
+        return Claimed(Claim.NEW, item)
 
     def feed(
         self, watch_id: str, limit: int, after: str | None = None

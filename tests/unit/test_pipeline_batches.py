@@ -13,6 +13,7 @@ from chalicelib.analysis.analyser import BuiltinAnalyser
 from chalicelib.domain.models import (
     Author,
     Claim,
+    Claimed,
     CounterKey,
     Mention,
     Watch,
@@ -53,7 +54,10 @@ class Mentions:
         self.writes = 0
         self.before_claim: Callable[[], None] = lambda: None
 
-    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claim:
+    def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claimed:
+        return Claimed(self._outcome(item, delivery_id), item)
+
+    def _outcome(self, item: WatchMention, delivery_id: str) -> Claim:
         self.before_claim()
         key = (item.watch_id, item.id)
         stored = self.claims.get(key)
