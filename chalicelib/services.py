@@ -7,6 +7,7 @@ imported: a cold start pays only for what the invoked function needs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -106,7 +107,7 @@ def services() -> Services:
     return Services(
         settings=settings,
         watches=repo.DynamoWatchRepository(),
-        mentions=repo.DynamoMentionRepository(),
+        mentions=repo.DynamoMentionRepository(timedelta(seconds=settings.claim_lease_s)),
         counters=repo.DynamoCounterRepository(),
         cursors=repo.DynamoCursorRepository(),
         publisher=SnsMentionPublisher(settings.mentions_topic_arn),

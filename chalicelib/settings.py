@@ -49,6 +49,10 @@ class Settings:
     # exclusive (the notifier's timeout: a claim older than that belongs to a dead invocation)
     slack_api_url: str = "https://slack.com/api"
     alert_lease_s: int = 60
+    # Ingest: how long a mention claimed by an unfinished delivery holds back the others that
+    # see it. Past it the delivery is dead (the SQS workers time out at 120 s: infra TIMEOUTS_S)
+    # and the next delivery to see the mention finishes it.
+    claim_lease_s: int = 300
     # Email digests (SES): the verified sender, and the UTC hour daily (and Monday's weekly)
     # digests go out. Empty when a deployment set none: digests and spike emails are skipped
     # with a warning (log and /health); the local stack uses LOCAL_DIGEST_SENDER.
@@ -165,6 +169,7 @@ def get_settings() -> Settings:
         influencer_reach=float(_env("TIDINGS_INFLUENCER_REACH", "70")),
         slack_api_url=_env("TIDINGS_SLACK_API_URL", "https://slack.com/api").rstrip("/"),
         alert_lease_s=int(_env("TIDINGS_ALERT_LEASE_S", "60")),
+        claim_lease_s=int(_env("TIDINGS_CLAIM_LEASE_S", "300")),
         digest_sender=_env(
             "TIDINGS_DIGEST_SENDER", LOCAL_DIGEST_SENDER if stage == "local" else ""
         ).strip(),

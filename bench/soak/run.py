@@ -53,6 +53,9 @@ class SoakOptions:
     max_receives: int = 3  # of an alert, before the DLQ
     alerts_visibility_s: int = 12  # longer than one notifier run (the lease)
     alert_lease_s: int = 8  # Slack's retry budget is 70% of it
+    # A killed delivery's claims are taken over after this (300 s deployed): longer than any
+    # delivery here takes, and short enough that the run sees them finished
+    claim_lease_s: int = 20
     source_timeout_s: float = 1.0
     deadline_s: float = 3600.0
     say: Callable[[str], None] = field(default=print)
@@ -143,6 +146,7 @@ def _worker_environment(platform: HackerNewsStandIn, options: SoakOptions) -> di
         "TIDINGS_HACKERNEWS_URL": platform.api_url,
         "TIDINGS_HTTP_TIMEOUT_S": str(options.source_timeout_s),
         "TIDINGS_ALERT_LEASE_S": str(options.alert_lease_s),
+        "TIDINGS_CLAIM_LEASE_S": str(options.claim_lease_s),
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "PYTHONPATH": str(REPO_ROOT),

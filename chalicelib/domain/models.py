@@ -158,6 +158,7 @@ class Claimed:
 
     outcome: Claim
     item: WatchMention
+    retry_in: float = 0.0  # PENDING: seconds until the other delivery's claim may be taken over
 
 
 # A webhook batch's claims are "<message id>@<batch id>": the message says whose it is (its

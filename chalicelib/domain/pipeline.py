@@ -49,6 +49,9 @@ class PipelineResult:
     new: list[WatchMention] = field(default_factory=list)
     # messages whose mentions wait for another delivery: the only ones to be retried
     waiting: set[str] = field(default_factory=set)
+    # seconds until the longest wait can end (that delivery's claim may be taken over): a
+    # retry sooner only spends one of the message's receives
+    retry_after: float = 0.0
 
 
 def normalise(mention: Mention) -> Mention:
@@ -96,9 +99,10 @@ class Pipeline:
     def open_attempt(self, delivery_id: str) -> str:
         """The id a poll's attempt claims under (one read a poll). A poll that finished but was
         retried, told to wait for another delivery's mentions, fetches anew and maybe more:
-        what it claims then must count, so that attempt gets an id of its own."""
+        what it claims then must count, so that attempt gets an id of its own. So does the
+        retry of a poll another delivery took over, which can never count under its old id."""
         attempt, n = delivery_id, 0
-        while self._counters.delivery_finished(attempt):
+        while self._counters.delivery_ended(attempt):
             n += 1
             attempt = f"{delivery_id}#{n}"
         return attempt
@@ -108,7 +112,10 @@ class Pipeline:
         if result.waiting:
             # Done with its own: retried later, this delivery must not be acknowledged (nor a
             # poll's cursor moved) past a mention whose delivery may have died before counting it.
-            raise TransientError("mentions wait for another delivery to finish")
+            raise TransientError(
+                "mentions wait for another delivery to finish",
+                retry_after=result.retry_after or None,
+            )
         return result
 
     def process_messages(
@@ -160,6 +167,7 @@ class Pipeline:
                 outcomes[taken.outcome].append(taken.item)
                 if taken.outcome is Claim.PENDING:
                     result.waiting.add(message_id)
+                    result.retry_after = max(result.retry_after, taken.retry_in)
         # Dated as written, not as begun: other processes re-read a minute back (story_cache.py).
         self._record_stories(books, delivery_id, self._clock())
         claimed, retried = outcomes[Claim.NEW], outcomes[Claim.RETRY]

@@ -129,23 +129,29 @@ def _readable_mentions(records: Sequence[dict[str, Any]]) -> list[tuple[str, Men
     return [(message_id, mention) for message_id, mention in found if mention is not None]
 
 
-def _ingest(pipeline: Pipeline, messages: list[tuple[str, Mention]]) -> dict[str, str]:
-    """Run the batch's mentions as one delivery; the messages to retry, with why. The batch id
-    is new for every batch: a marker is never shared by two batches (repositories `_reclaim`)."""
+def _ingest(
+    pipeline: Pipeline, messages: list[tuple[str, Mention]]
+) -> tuple[dict[str, str], float]:
+    """Run the batch's mentions as one delivery; the messages to retry, with why, and how long
+    to keep them away. The batch id is new for every batch: a marker is never shared by two
+    batches (repositories `_reclaim`)."""
     if not messages:
-        return {}
+        return {}, 0.0
     try:
         result = pipeline.process_messages(messages, delivery_id=secrets.token_urlsafe(12))
     except Exception as error:  # nothing of the batch is known finished: all of it again
         logger.warning("ingest batch failed", messages=len(messages), exc_info=True)
-        return dict.fromkeys((m for m, _ in messages), f"its batch failed: {type(error).__name__}")
+        why = f"its batch failed: {type(error).__name__}"
+        return dict.fromkeys((m for m, _ in messages), why), 0.0
     _report(result, ",".join(sorted({mention.source for _, mention in messages})))
-    return dict.fromkeys(result.waiting, "a mention waits for another delivery to finish")
+    waiting = dict.fromkeys(result.waiting, "a mention waits for another delivery to finish")
+    return waiting, result.retry_after
 
 
 def handle_ingest_batch(event: dict[str, Any], context: Any = None) -> PartialItemFailureResponse:
-    pipeline: Pipeline = services().pipeline()
-    failed = _ingest(pipeline, _readable_mentions(event.get("Records", [])))
+    svc = services()
+    pipeline: Pipeline = svc.pipeline()
+    failed, wait = _ingest(pipeline, _readable_mentions(event.get("Records", [])))
 
     def ingest_one(record: SQSRecord) -> None:
         mention = _mention_of(record.body)  # unreadable: fails alone, as it always did
@@ -156,6 +162,8 @@ def handle_ingest_batch(event: dict[str, Any], context: Any = None) -> PartialIt
             marked = mark_deleted(str(gone["source"]), str(gone["native_id"]))
             logger.info("mentions marked deleted", source=gone["source"], count=marked)
         elif record.message_id in failed:
+            if wait:  # back when the claim it waits for may be taken over, not receives sooner
+                _postpone(svc.ingest_queue, record.receipt_handle, wait)
             raise TransientError(failed[record.message_id])
 
     return _process(event, ingest_one, context)

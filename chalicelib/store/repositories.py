@@ -39,9 +39,6 @@ from chalicelib.store.tombstones import record_key
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 MAX_TRANSACTION_ITEMS = 100
-# How long a mention claimed by an unfinished delivery holds back the others that see it: longer
-# than a poll job's retries take (visibility timeout x receives), shorter than forever.
-PENDING_LEASE = timedelta(minutes=15)  # longer than any function runs
 ABANDONED_UNTIL = timedelta(days=1)  # well within the days the end markers are kept
 TAKEN_OVER_KEPT = timedelta(days=14)  # longer than SQS keeps a message that may come back
 
@@ -111,6 +108,9 @@ def _watch(model: WatchModel) -> Watch:
 
 
 class DynamoMentionRepository:
+    def __init__(self, lease: timedelta = timedelta(minutes=5)) -> None:
+        self._lease = lease  # Settings.claim_lease_s
+
     def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claimed:
         model = _mention_model(item, delivery_id, expires_at)
         outcome = Claim.NEW
@@ -125,8 +125,10 @@ class DynamoMentionRepository:
                 consistent_read=True,
                 attributes_to_get=["claim", "stored_at", "story_id", "is_story_lead"],
             )
-            outcome = _seen_again(model, stored)
-            if outcome not in (Claim.NEW, Claim.RETRY):
+            outcome = _seen_again(model, stored, self._lease)
+            if outcome is Claim.PENDING:
+                return Claimed(outcome, item, retry_in=_lease_left(stored, self._lease))
+            if outcome is Claim.DUPLICATE:
                 return Claimed(outcome, item)
             item = replace(
                 item,
@@ -177,7 +179,7 @@ class DynamoMentionRepository:
         return _watch_mention(model)
 
 
-def _seen_again(model: MentionModel, stored: MentionModel) -> Claim:
+def _seen_again(model: MentionModel, stored: MentionModel, lease: timedelta) -> Claim:
     """What an existing claim means for this one: the rare path, one read and maybe a write."""
     if stored.claim == model.claim:
         return Claim.RETRY  # the first attempt may have stopped before the rest of `claim`
@@ -187,8 +189,12 @@ def _seen_again(model: MentionModel, stored: MentionModel) -> Claim:
         return _reclaim(model, stored.claim, marker)
     if marker == batch:
         return Claim.DUPLICATE  # another message of this very batch claimed it: counted with it
-    if (outcome := _claim_state(stored)) is not Claim.NEW:
+    if (outcome := _claim_state(stored, lease)) is not Claim.NEW:
         return outcome
+    # Past the lease it should be dead; were it only slow, marked taken over it can never count
+    # (its retry counts nothing twice), so a lease shorter than a delivery costs a retry, no more.
+    if not _mark_taken_over(marker):
+        return Claim.DUPLICATE  # it finished after all
     if not _take_over(model, stored.claim):
         return Claim.PENDING  # another delivery took it over first: wait for that one
     return Claim.NEW
@@ -226,7 +232,7 @@ def _finished(delivery_id: str) -> bool:
     return not marker.taken_over
 
 
-def _claim_state(stored: MentionModel) -> Claim:
+def _claim_state(stored: MentionModel, lease: timedelta) -> Claim:
     """What a mention claimed by another delivery means for this one (one read, only for a
     mention seen again). That delivery finished (its end marker exists): DUPLICATE. It has
     not, within the lease: PENDING, it may be alive. It has not, past the lease: it died or
@@ -239,7 +245,15 @@ def _claim_state(stored: MentionModel) -> Claim:
         return Claim.DUPLICATE
     if _finished(claim_parts(stored.claim)[1]):
         return Claim.DUPLICATE
-    return Claim.PENDING if age <= PENDING_LEASE else Claim.NEW
+    return Claim.PENDING if age <= lease else Claim.NEW
+
+
+def _lease_left(stored: MentionModel, lease: timedelta) -> float:
+    """Seconds until a pending claim may be taken over (0: another delivery just took it and
+    will finish soon): how long a delivery that waits for it should stay away."""
+    if stored.stored_at is None:
+        return 0.0
+    return max(0.0, (stored.stored_at + lease - _now()).total_seconds())
 
 
 def _take_over(model: MentionModel, previous: str) -> bool:
@@ -388,6 +402,13 @@ class DynamoCounterRepository:
 
     def delivery_finished(self, delivery_id: str) -> bool:
         return _finished(delivery_id)
+
+    def delivery_ended(self, delivery_id: str) -> bool:
+        try:
+            DeliveryModel.get(delivery_id, consistent_read=True, attributes_to_get=["delivery_id"])
+        except DeliveryModel.DoesNotExist:
+            return False
+        return True
 
     def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]:
         lo, hi = f"H#{start:%Y%m%d%H}", f"H#{end:%Y%m%d%H}#~"

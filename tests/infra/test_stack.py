@@ -210,6 +210,21 @@ def test_every_queue_has_a_dlq_and_outlasts_its_function(synth: Synth) -> None:
         assert props["VisibilityTimeout"] > consumers[logical_id], logical_id
 
 
+def test_a_mentions_claim_outlasts_every_delivery_that_may_hold_it(synth: Synth) -> None:
+    """Past its lease a claim is taken over as its delivery's: no worker may still be running."""
+    from chalicelib.settings import Settings
+
+    functions = synth.of_type("AWS::Serverless::Function")
+    worker_timeouts = [
+        fn["Properties"]["Timeout"]
+        for fn in functions.values()
+        if any(e["Type"] == "SQS" for e in fn["Properties"].get("Events", {}).values())
+    ]
+
+    assert worker_timeouts
+    assert Settings.claim_lease_s > 2 * max(worker_timeouts)
+
+
 def test_asynchronously_invoked_functions_keep_failed_events_in_a_dlq(synth: Synth) -> None:
     for function in app_model.functions():
         if function.kind not in ("schedule", "sns"):
@@ -531,6 +546,7 @@ DEFAULTED = {
     "TIDINGS_X_URL",
     "TIDINGS_YOUTUBE_URL",
     "TIDINGS_ALERT_LEASE_S",
+    "TIDINGS_CLAIM_LEASE_S",
     "TIDINGS_DIGEST_HOUR",
     "TIDINGS_HTTP_TIMEOUT_S",
     "TIDINGS_POLL_MAX_PAGES",

@@ -31,10 +31,9 @@ def test_a_small_soak_stores_counts_and_alerts_every_mention_once_and_loses_none
         workers=2,
         kills=2,
         kill_queues=("poll", "ingest"),
-        # No garbage answers here: one that meets the killed poll's retry leaves its mentions
-        # to be taken over only after the 15-minute lease (see the test below), longer than
-        # this run; `make soak` keeps them.
-        source_faults=FaultRates(rate_limited=0.05, server_error=0.05, slow=0.03),
+        # A garbage answer to the killed poll's retry leaves its mentions to the next poll,
+        # which takes them over after the soak's claim lease (see the tests below)
+        source_faults=FaultRates(rate_limited=0.05, server_error=0.05, slow=0.03, garbage=0.03),
         slack_faults=FaultRates(rate_limited=0.05, server_error=0.05),
         alert_share=0.2,
         blocked_alerts=1,
@@ -149,7 +148,7 @@ def test_a_mention_whose_delivery_was_abandoned_is_taken_over_after_the_lease(
     mention = stored_by_a_killed_poll(api, "4343", "Acme refunded me the same day")
     svc = services()
 
-    later = datetime.now(UTC) + repositories.PENDING_LEASE + timedelta(minutes=1)
+    later = datetime.now(UTC) + _lease() + timedelta(minutes=1)
     monkeypatch.setattr(repositories, "_now", lambda: later)
     taken = svc.pipeline().process([mention], delivery_id="poll-B")
     again = svc.pipeline().process([mention], delivery_id="poll-C")
@@ -157,8 +156,55 @@ def test_a_mention_whose_delivery_was_abandoned_is_taken_over_after_the_lease(
 
     assert (len(taken.new), again.duplicates) == (1, 1)
     assert slack.texts() == ["[acme] someone on hackernews: Acme refunded me the same day"]
+    assert _volume(api) == 1
+
+
+def test_a_poll_that_meets_a_claim_within_its_lease_comes_back_when_the_lease_ends(
+    stack: LocalStack, api: Client
+) -> None:
+    mention = stored_by_a_killed_poll(api, "4545", "Acme lost my ticket")
+
+    with pytest.raises(TransientError) as waiting:
+        services().pipeline().process([mention], delivery_id="poll-B")
+
+    # Then the queue is told to keep the job away until poll A's claim may be taken over,
+    # rather than spend its receives (and reach the DLQ) while it cannot finish
+    assert waiting.value.retry_after is not None
+    assert 0 < waiting.value.retry_after <= _lease().total_seconds()
+
+
+def test_a_slow_delivery_overtaken_after_its_lease_counts_nothing_twice(
+    stack: LocalStack, api: Client, slack: SlackStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Poll A stored a mention and is still running past its lease (slower than the lease
+    assumed): B takes the mention over and counts it. A's count must then fail, and A's retry
+    count nothing twice."""
+    from chalicelib.store import repositories
+
+    mention = stored_by_a_killed_poll(api, "4646", "Acme charged me twice")
+    svc = services()
+    later = datetime.now(UTC) + _lease() + timedelta(minutes=1)
+    monkeypatch.setattr(repositories, "_now", lambda: later)
+    svc.pipeline().process([mention], delivery_id="poll-B")
+
+    key = CounterKey("acme", later.replace(minute=0, second=0, microsecond=0), "hackernews", "x")
+    with pytest.raises(TransientError, match="taken over"):
+        svc.counters.add({key: 1}, later + timedelta(days=1), "poll-A")  # A, finishing late
+    retried = svc.pipeline().process([mention], delivery_id="poll-A")
+    stack.drain()
+
+    assert (retried.new, retried.duplicates) == ([], 1)
+    assert slack.texts() == ["[acme] someone on hackernews: Acme charged me twice"]
+    assert _volume(api) == 1
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=services().settings.claim_lease_s)
+
+
+def _volume(api: Client) -> int:
     volume = json.loads(api.http.get("/analytics/volume?interval=day&watch=acme").body)
-    assert sum(point["total"] for point in volume["series"]) == 1
+    return sum(point["total"] for point in volume["series"])
 
 
 def test_a_poll_retried_after_it_finished_counts_what_it_fetches_anew(

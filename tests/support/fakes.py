@@ -92,6 +92,9 @@ class MemoryCounters:
     def delivery_finished(self, delivery_id: str) -> bool:
         return delivery_id in self.finished
 
+    def delivery_ended(self, delivery_id: str) -> bool:
+        return delivery_id in self.finished
+
     def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]:
         return {k: v for k, v in self.counts.items() if k.watch_id == watch_id}
 
