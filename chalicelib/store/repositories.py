@@ -3,6 +3,7 @@ GetItem only; nothing here scans a table."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ from typing import Any, cast
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.operand import Path
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -29,6 +31,7 @@ from chalicelib.domain.models import (
 from chalicelib.errors import TransientError
 from chalicelib.store.authors import record_author
 from chalicelib.store.tables import (
+    TALLY,
     CounterModel,
     CursorModel,
     DeliveryModel,
@@ -342,20 +345,27 @@ def _watch_mention(model: MentionModel) -> WatchMention:
     )
 
 
-def counter_cell(key: CounterKey) -> str:
-    return f"H#{key.hour:%Y%m%d%H}#{key.source}#{key.sentiment}"
+def hour_cell(watch_id: str, hour: datetime) -> CounterModel:
+    return CounterModel(watch_id, f"H#{hour:%Y%m%d%H}")
 
 
-def _counter_key(watch_id: str, cell: str) -> CounterKey:
-    _, hour, source, sentiment = cell.split("#", 3)
-    return CounterKey(
-        watch_id, datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=UTC), source, sentiment
-    )
+def _hour_counts(cell: CounterModel) -> dict[CounterKey, int]:
+    """An hour cell's numbers by source and sentiment; a cell of one source and sentiment
+    (`H#yyyymmddhh#source#sentiment`, as written before hour cells) reads the same way."""
+    _, hour_text, *legacy = cell.cell.split("#", 3)
+    hour = datetime.strptime(hour_text, "%Y%m%d%H").replace(tzinfo=UTC)
+    tallies = {"#".join(legacy): int(cell.total)} if legacy else cell.tallies
+    out: dict[CounterKey, int] = {}
+    for name, n in tallies.items():
+        source, _, sentiment = name.rpartition("#")
+        out[CounterKey(cell.watch_id, hour, source, sentiment)] = n
+    return out
 
 
 class DynamoCounterRepository:
-    """Hourly counters, one ADD per distinct cell, written in one transaction with the marker
-    that the delivery finished: a batch of N mentions costs a few writes, and never counts twice."""
+    """Hourly counters, one item per watch and hour with a number per source and sentiment,
+    written in one transaction with the marker that the delivery finished: a batch of N
+    mentions costs a write per hour it spans (2 WRU, transactional), and never counts twice."""
 
     def __init__(self, keep_deliveries_days: int = 14) -> None:
         self._keep = timedelta(days=keep_deliveries_days)
@@ -368,12 +378,13 @@ class DynamoCounterRepository:
     ) -> None:
         """A lead's author is counted on the author's day cell when the lead is stored,
         idempotently and outside this transaction (store/authors.py)."""
+        hours: dict[tuple[str, datetime], list[Any]] = defaultdict(list)
+        for key, n in counts.items():
+            tally = Path([f"{TALLY}{key.source}#{key.sentiment}"])  # one name, dots and all
+            hours[(key.watch_id, key.hour)].append(tally.add(n))
         cells: list[tuple[CounterModel, list[Any]]] = [
-            (
-                CounterModel(key.watch_id, counter_cell(key)),
-                [CounterModel.total.add(n), CounterModel.expires_at.set(expires_at)],
-            )
-            for key, n in counts.items()
+            (hour_cell(watch_id, hour), [*adds, CounterModel.expires_at.set(expires_at)])
+            for (watch_id, hour), adds in hours.items()
         ]
         marker = DeliveryModel(delivery_id, expires_at=_now() + self._keep)
         if not cells:  # nothing to count (copies only): the marker alone, 1 WRU, not 2
@@ -412,10 +423,11 @@ class DynamoCounterRepository:
 
     def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]:
         lo, hi = f"H#{start:%Y%m%d%H}", f"H#{end:%Y%m%d%H}#~"
-        return {
-            _counter_key(m.watch_id, m.cell): int(m.total)
-            for m in CounterModel.query(watch_id, CounterModel.cell.between(lo, hi))
-        }
+        out: dict[CounterKey, int] = defaultdict(int)
+        for cell in CounterModel.query(watch_id, CounterModel.cell.between(lo, hi)):
+            for key, n in _hour_counts(cell).items():
+                out[key] += n
+        return dict(out)
 
 
 def _raise_if_taken_over(delivery_id: str) -> None:

@@ -5,7 +5,7 @@
 | watches    | pk         | watch_id    | list / get a watch (one Query on pk="watch")        |
 | mentions   | watch_id   | mention_id  | is it new (conditional put), feed newest first,     |
 |            |            |             | one mention by id (GetItem); TTL expires_at         |
-| counters   | watch_id   | cell        | hourly counts H#yyyymmddhh#source#sentiment (ADD);  |
+| counters   | watch_id   | cell        | hourly counts H#yyyymmddhh, n#source#sentiment (ADD);|
 |            |            |             | author days A#yyyymmdd#source#handle with their ids |
 | cursors    | watch_id   | source_id   | where a poll left off and the source's health       |
 | deliveries | delivery_id| -           | which deliveries finished their fan-out; TTL        |
@@ -22,7 +22,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Self
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -105,6 +105,9 @@ class MentionModel(Model):
     expires_at = TTLAttribute()
 
 
+TALLY = "n#"  # CounterModel: the prefix of an hour cell's numbers
+
+
 class CounterModel(Model):
     class Meta:
         table_name = "counters"
@@ -116,6 +119,20 @@ class CounterModel(Model):
     reach_score = NumberAttribute(null=True)  # A# cells: the author's reach as last seen
     refs = UnicodeSetAttribute(null=True)  # A# cells: the ids counted (store/authors.py)
     expires_at = TTLAttribute(null=True)
+    # H# cells: one per watch and hour with a number per source and sentiment, named
+    # TALLY + "reddit#negative" and added to by name (no fixed schema: sources come and go), so
+    # a delivery counts each hour it spans with one item. Read back by `from_raw_data`.
+    tallies: dict[str, int]
+
+    @classmethod
+    def from_raw_data(cls, data: dict[str, Any]) -> Self:
+        item = super().from_raw_data(data)
+        item.tallies = {
+            name.removeprefix(TALLY): int(value["N"])
+            for name, value in data.items()
+            if name.startswith(TALLY) and "N" in value
+        }
+        return item
 
 
 class CursorModel(Model):

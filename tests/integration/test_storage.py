@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from chalice.test import Client
 
 from chalicelib.aws.clients import client
+from chalicelib.domain.models import CounterKey
 from chalicelib.local.stack import LocalStack
 from chalicelib.services import services
-from chalicelib.store.tables import MentionModel
+from chalicelib.store.tables import CounterModel, MentionModel
 from tests.integration.test_end_to_end import create_watch, signed
 
 pytestmark = pytest.mark.integration
@@ -52,6 +53,33 @@ def test_hourly_counters_add_up_by_source_and_sentiment(stack: LocalStack, api: 
         (10, "zap", "positive"): 1,
         (10, "zap", "negative"): 1,
         (11, "zap", "positive"): 1,
+    }
+
+
+def test_a_delivery_counts_each_hour_it_spans_in_one_cell(stack: LocalStack) -> None:
+    hour = datetime(2026, 11, 21, 10, tzinfo=UTC)
+    counts = {
+        CounterKey("acme", hour, "reddit", "negative"): 2,
+        CounterKey("acme", hour, "news.example.com", "positive"): 1,  # a source with dots
+        CounterKey("acme", hour, "zap", "neutral"): 4,
+    }
+
+    services().counters.add(counts, hour + timedelta(days=800), "delivery-1")
+
+    # Then one item holds the hour (one write, not one per source and sentiment) and reads back
+    assert [c.cell for c in CounterModel.query("acme")] == ["H#2026112110"]
+    assert services().counters.hourly("acme", hour, hour) == counts
+
+
+def test_counter_cells_written_per_source_and_sentiment_still_read(stack: LocalStack) -> None:
+    hour = datetime(2026, 11, 21, 9, tzinfo=UTC)
+    CounterModel("acme", "H#2026112109#zap#negative", total=3).save()  # as stored before
+    services().counters.add(
+        {CounterKey("acme", hour, "zap", "negative"): 1}, hour + timedelta(days=800), "d-2"
+    )
+
+    assert services().counters.hourly("acme", hour, hour) == {
+        CounterKey("acme", hour, "zap", "negative"): 4
     }
 
 
