@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import InitVar, dataclass, field
 from datetime import timedelta
 
 # Copies of a story arrive within hours of each other (syndication, retweets, cross-posts).
@@ -123,13 +124,13 @@ class StoryBook:
     by a dict, SimHashes by one pass over plain ints, so a lookup stays well under a millisecond.
     """
 
-    known: list[StoryEntry] = field(default_factory=list)
+    known: InitVar[Iterable[StoryEntry]] = ()  # indexed, not kept
     founded: list[StoryEntry] = field(default_factory=list)
     _by_exact: dict[str, StoryEntry] = field(default_factory=dict, init=False, repr=False)
     _simhashes: list[tuple[int, StoryEntry]] = field(default_factory=list, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        for entry in self.known:
+    def __post_init__(self, known: Iterable[StoryEntry]) -> None:
+        for entry in known:
             self._index(entry)
 
     def story_of(self, print_: Fingerprint, mention_id: str) -> str:
@@ -141,7 +142,6 @@ class StoryBook:
         if found is not None:
             return found.story_id
         entry = StoryEntry(print_, mention_id)
-        self.known.append(entry)
         self.founded.append(entry)
         self._index(entry)
         return mention_id
