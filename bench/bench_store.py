@@ -176,18 +176,30 @@ class _Local(BaseHTTPRequestHandler):
         return
 
 
+def _vocabulary() -> list[str]:
+    """Words of the English lexicon: texts of common words only compress far better than
+    prose (0.41 of their size at 1,000 characters, where NYT snippets give 0.56), and stored
+    texts are compressed. Six in ten words from here come within about 0.03 of prose."""
+    import json
+
+    lexicon = json.loads((HOME.parent / "chalicelib/analysis/data/en.json").read_text())["lexicon"]
+    return sorted(w for w in lexicon if w.isalpha() and len(w) > 2)
+
+
 def mentions(count: int, rng: random.Random) -> list[dict[str, Any]]:
     """Mention dicts as the webhook enqueues them: 300 authors, one in ten a repost."""
     start = datetime(2026, 11, 20, tzinfo=UTC)
     authors = [f"user{n}" for n in range(300)]
     brands = ["Acme", "Globex", "Initech"]
+    rare = _vocabulary()
     out: list[dict[str, Any]] = []
     for n in range(count):
         handle = rng.choice(authors[:30] if rng.random() < 0.3 else authors)
         if out and rng.random() < 0.1:
             text = f"RT @{out[-1]['author']['handle']}: {out[-1]['text']}"[:1000]
         else:
-            words = rng.choices(_WORDS, k=rng.choice((12, 25, 40, 80, 150)))
+            k = rng.choice((12, 25, 40, 80, 150))
+            words = [rng.choice(rare if rng.random() < 0.6 else _WORDS) for _ in range(k)]
             words.insert(rng.randrange(len(words)), rng.choice(brands))
             text = " ".join(words).capitalize() + "."
         source = rng.choice(_SOURCES)

@@ -37,6 +37,8 @@ from chalicelib.store.tables import (
     DeliveryModel,
     MentionModel,
     WatchModel,
+    pack_text,
+    unpack_text,
 )
 from chalicelib.store.tombstones import record_key
 
@@ -278,6 +280,7 @@ def _mention_model(item: WatchMention, delivery_id: str, expires_at: datetime) -
     # A story's lead (most mentions) stores neither story_id nor is_story_lead: absent reads
     # back as "its own story", and the bytes saved keep more items within 1 WRU (1 KB).
     copy = not item.is_story_lead
+    text, text_z = pack_text(m.text)
     return MentionModel(
         item.watch_id,
         item.id,
@@ -285,7 +288,8 @@ def _mention_model(item: WatchMention, delivery_id: str, expires_at: datetime) -
         native_id=m.native_id,
         url=m.url,
         title=m.title,
-        text=m.text,
+        text=text,
+        text_z=text_z,
         published_at=m.published_at,
         author_name=m.author.name,
         author_handle=m.author.handle,
@@ -313,7 +317,7 @@ def _watch_mention(model: MentionModel) -> WatchMention:
         source=model.source,
         native_id=model.native_id,
         url=model.url,
-        text=model.text,
+        text=unpack_text(model.text, model.text_z),
         title=model.title,
         published_at=model.published_at,
         author=Author(

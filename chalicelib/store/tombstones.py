@@ -42,6 +42,7 @@ def mark_deleted(source: str, native_id: str) -> int:
                     MentionModel.status_by.set(source),
                     MentionModel.status_at.set(datetime.now(UTC)),
                     MentionModel.text.set(""),
+                    MentionModel.text_z.remove(),
                     MentionModel.title.set(""),
                 ],
                 condition=MentionModel.watch_id.exists(),

@@ -37,6 +37,33 @@ def test_mentions_expire_after_their_watchs_retention(stack: LocalStack, api: Cl
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
 
 
+ARTICLE = (
+    "Acme Cloud suffered a four hour outage on Tuesday after a faulty configuration change took "
+    "down its European region, the company said in a statement. Customers reported failed "
+    "logins and lost orders while engineers rolled back the change. Acme said it would credit "
+    "affected accounts and publish a full review of what went wrong within two weeks. Ünïcödé "
+    "and emoji 🚀 survive the round trip too."
+)
+
+
+def test_a_long_text_is_stored_compressed_and_read_back_whole(
+    stack: LocalStack, api: Client
+) -> None:
+    create_watch(api, id="acme", query="Acme")
+
+    post_mention(api, "1", ARTICLE, "2026-11-21T10:00:00Z")
+    post_mention(api, "2", "Acme is fine", "2026-11-21T10:01:00Z")
+    stack.drain()
+
+    feed = json.loads(api.http.get("/watches/acme/mentions").body)["items"]
+    assert {i["native_id"]: i["text"] for i in feed} == {"1": ARTICLE, "2": "Acme is fine"}
+    stored = {m.native_id: m for m in MentionModel.query("acme")}
+    assert stored["1"].text == ""
+    assert stored["1"].text_z is not None
+    assert len(stored["1"].text_z) < 0.8 * len(ARTICLE.encode())
+    assert (stored["2"].text, stored["2"].text_z) == ("Acme is fine", None)
+
+
 def test_hourly_counters_add_up_by_source_and_sentiment(stack: LocalStack, api: Client) -> None:
     create_watch(api, id="acme", query="Acme")
 
