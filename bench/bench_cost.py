@@ -7,7 +7,8 @@ the generic webhook (an API Gateway request and its SQS messages on top). Storag
 part (alarms, metrics, dashboard, KMS, the schedule) are left out: they do not grow per mention.
 
 Measured: DynamoDB write and read units per mention (`write_units_per_mention_alerted`, else
-`write_units_per_mention`, and `read_units_per_mention` from bench_store; when absent, the
+`write_units_per_mention`, and `read_units_per_mention` from bench_store, with `_polled` for
+polled mentions; when absent, the
 README's hand count, said so in the output), the pipeline's CPU time per mention
 (bench_pipeline) and the import of the Lambda entry module (bench_import_time), at the memory
 infra configures (`MEMORY_MB` in infra/stack.py).
@@ -171,11 +172,14 @@ def memory_mb() -> int:
     return int(found.group(1)) if found else 256
 
 
-def _measured(results: dict[str, float]) -> tuple[Measured, list[str]]:
+def _measured(results: dict[str, float], how: str = "") -> tuple[Measured, list[str]]:
+    """The inputs for pushed mentions (`how` ""), or polled ones ("_polled")."""
     notes: list[str] = []
     # The alerted total (every mention alerted to Slack), not the store path alone: conservative.
-    wru = results.get("write_units_per_mention_alerted", results.get("write_units_per_mention"))
-    rru = results.get("read_units_per_mention")
+    wru = results.get(
+        f"write_units_per_mention_alerted{how}", results.get(f"write_units_per_mention{how}")
+    )
+    rru = results.get(f"read_units_per_mention{how}")
     if wru is None or rru is None:
         notes.append("DynamoDB units: the README's hand count (run `python -m bench store`)")
     missing = [k for k in ("pipeline_cpu_ms_per_mention", "import_app_ms") if k not in results]
@@ -196,14 +200,16 @@ def _measured(results: dict[str, float]) -> tuple[Measured, list[str]]:
 def run() -> dict[str, float]:
     results: dict[str, float] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     try:
-        measured, notes = _measured(results)
+        measured, notes = _measured(results, "_polled")
+        measured_pushed, _ = _measured(results)
     except LookupError as error:
         print(f"  {error}")
         return {}
-    polled, pushed = breakdown(measured, webhook=False), breakdown(measured, webhook=True)
+    polled, pushed = breakdown(measured, webhook=False), breakdown(measured_pushed, webhook=True)
     for note in notes:
         print(f"  {note}")
-    print(f"  inputs: {measured}")
+    print(f"  inputs, polled: {measured}")
+    print(f"  inputs, pushed: {measured_pushed}")
     print("  per million polled mentions: " + ", ".join(f"{k} ${v:.2f}" for k, v in polled.items()))
     total = sum(polled.values())
     if not SAAS_PLANS:

@@ -115,3 +115,27 @@ def test_the_cost_bench_prints_each_plan_next_to_tidings(
         assert plan.as_published_on in line
         assert tidings in line
     assert "no published price" not in printed
+
+
+def test_polled_mentions_are_priced_at_the_units_a_poll_measured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results = tmp_path / "results.json"
+    common = {"pipeline_cpu_ms_per_mention": 0.3, "import_app_ms": 400.0}
+    results.write_text(
+        json.dumps(
+            {
+                **common,
+                "write_units_per_mention_alerted": 7.0,
+                "read_units_per_mention": 2.0,
+                "write_units_per_mention_alerted_polled": 6.0,
+                "read_units_per_mention_polled": 2.0,
+            }
+        )
+    )
+    monkeypatch.setattr(bench_cost, "RESULTS", results)
+
+    figures = bench_cost.run()
+
+    # One write unit less a mention is $0.625 less a million on DynamoDB's on-demand price
+    assert figures["usd_per_million_mentions_dynamodb"] == pytest.approx(6.0 * 0.625 + 2.0 * 0.125)
