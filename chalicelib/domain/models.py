@@ -152,9 +152,9 @@ class Claim(Enum):
 
 @dataclass(frozen=True)
 class Claimed:
-    """A claim's outcome and the item as stored. A mention stored by an earlier delivery keeps
-    the story it was stored with: the feed shows that one, so that is what is counted and
-    alerted when this delivery finishes it (a retry's batch may group the story otherwise)."""
+    """A claim's outcome and the item as stored. A mention stored by an earlier delivery is
+    counted and alerted as the feed shows it when this delivery finishes it: a retry's batch may
+    group its story otherwise, and its text or the analysis may have changed since."""
 
     outcome: Claim
     item: WatchMention

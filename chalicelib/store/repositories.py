@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -124,22 +123,16 @@ class DynamoMentionRepository:
         except PutError as error:
             if error.cause_response_code != CONDITION_FAILED:
                 raise
-            stored = MentionModel.get(
-                item.watch_id,
-                item.id,
-                consistent_read=True,
-                attributes_to_get=["claim", "stored_at", "story_id", "is_story_lead"],
-            )
+            # The whole item: a read is billed by item size whatever it projects.
+            stored = MentionModel.get(item.watch_id, item.id, consistent_read=True)
             outcome = _seen_again(model, stored, self._lease)
             if outcome is Claim.PENDING:
                 return Claimed(outcome, item, retry_in=_lease_left(stored, self._lease))
             if outcome is Claim.DUPLICATE:
                 return Claimed(outcome, item)
-            item = replace(
-                item,
-                story_id=stored.story_id or item.id,
-                is_story_lead=stored.is_story_lead is not False,
-            )
+            # Counted and alerted as the feed shows it (its story, sentiment, words), not as
+            # this attempt analysed it: the text may have been edited, the rules changed since.
+            item = _watch_mention(stored)
         record_author(item, expires_at)  # top authors and erasure
         record_key(item, expires_at)  # tombstone lookup: only for sources that send them
         return Claimed(outcome, item)

@@ -56,7 +56,7 @@ COMPRESS_FROM = 256
 
 def pack_text(text: str) -> tuple[str, bytes | None]:
     """(text, None) or ("", its zlib bytes): the two attributes a mention's text is stored in."""
-    raw = text.encode()
+    raw = text.encode("utf-8", "surrogatepass")  # a source's JSON may hold a lone surrogate
     if len(raw) >= COMPRESS_FROM:
         packed = zlib.compress(raw, 9)
         if len(packed) <= 0.8 * len(raw):
@@ -65,7 +65,7 @@ def pack_text(text: str) -> tuple[str, bytes | None]:
 
 
 def unpack_text(text: str, packed: bytes | None) -> str:
-    return zlib.decompress(packed).decode() if packed else text
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass") if packed else text
 
 
 class CompactJSONAttribute(JSONAttribute):

@@ -125,6 +125,32 @@ def test_a_retried_delivery_counts_and_alerts_a_story_as_it_was_stored(
     assert story_id in {i["id"] for i in leads}
 
 
+def test_a_retried_delivery_counts_a_mention_as_it_was_stored(
+    stack: LocalStack, api: Client, slack: SlackStub
+) -> None:
+    create_watch(api, id="acme", query='"Acme Cloud"')
+    svc = services()
+    wire = _mention("wire-1", "newswire", ARTICLE, 0)
+    # Given a poll that stored the article as neutral, then died
+    stored = replace(_item(wire, "acme"), sentiment="neutral", sentiment_score=0.0)
+    svc.mentions.claim(stored, "poll-1", wire.published_at + timedelta(days=365))
+
+    # When its retry fetches the article again, edited meanwhile into a complaint
+    edited = replace(wire, text=f"{ARTICLE} Terrible, awful service, I hate it.")
+    svc.pipeline().process([edited], delivery_id="poll-1")
+    stack.drain()
+
+    # Then it is counted and alerted as the feed shows it
+    (item,) = json.loads(api.http.get("/watches/acme/mentions").body)["items"]
+    counts = DynamoCounterRepository().hourly(
+        "acme", datetime(2026, 11, 21, 0, tzinfo=UTC), datetime(2026, 11, 21, 23, tzinfo=UTC)
+    )
+    assert (item["sentiment"], item["text"]) == ("neutral", ARTICLE)
+    assert {key.sentiment: n for key, n in counts.items()} == {"neutral": 1}
+    assert len(slack.posts) == 1
+    assert "Terrible" not in slack.texts()[0]
+
+
 def _mention(native_id: str, source: str, text: str, minute: int) -> Mention:
     return Mention(
         source=source,

@@ -43,9 +43,8 @@ class MemoryMentions:
         key = (item.watch_id, item.id)
         if key in self.items:
             stored, owner = self.items[key]
-            story = replace(item, story_id=stored.story_id, is_story_lead=stored.is_story_lead)
             if owner == delivery_id:
-                return Claimed(Claim.RETRY, story)
+                return Claimed(Claim.RETRY, stored)
             return Claimed(Claim.DUPLICATE, item)
         self.items[key] = (item, delivery_id)
         return Claimed(Claim.NEW, item)

@@ -16,7 +16,15 @@ PROSE = (
 
 @pytest.mark.parametrize(
     "text",
-    ["", "short tweet 🚀", PROSE, "x" * (COMPRESS_FROM - 1), "é" * COMPRESS_FROM],
+    [
+        "",
+        "short tweet 🚀",
+        PROSE,
+        "x" * (COMPRESS_FROM - 1),
+        "é" * COMPRESS_FROM,
+        "cut mid-escape \ud800",
+        PROSE + "\udfff",  # a lone surrogate, as json.loads returns for "\udfff"
+    ],
 )
 def test_every_text_reads_back_as_written(text: str) -> None:
     assert unpack_text(*pack_text(text)) == text
