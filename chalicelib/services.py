@@ -99,6 +99,7 @@ def services() -> Services:
     from chalicelib.aws.sqs import SqsJobQueue
     from chalicelib.store import api_store
     from chalicelib.store import repositories as repo
+    from chalicelib.store.counters import DynamoCounterRepository
     from chalicelib.store.stories import DynamoStoryRepository
     from chalicelib.store.tables import bind
 
@@ -108,7 +109,7 @@ def services() -> Services:
         settings=settings,
         watches=repo.DynamoWatchRepository(),
         mentions=repo.DynamoMentionRepository(timedelta(seconds=settings.claim_lease_s)),
-        counters=repo.DynamoCounterRepository(),
+        counters=DynamoCounterRepository(),
         cursors=repo.DynamoCursorRepository(),
         publisher=SnsMentionPublisher(settings.mentions_topic_arn),
         poll_queue=SqsJobQueue(settings.poll_queue_url),

@@ -14,7 +14,8 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.domain.api_keys import ApiKey, new_key
 from chalicelib.domain.feed import FeedFilter
 from chalicelib.domain.models import WatchMention
-from chalicelib.store.repositories import CONDITION_FAILED, _connection, _watch_mention
+from chalicelib.store.counters import connection_of
+from chalicelib.store.repositories import CONDITION_FAILED, _watch_mention
 from chalicelib.store.tables import ApiKeyModel, CounterModel, MentionModel
 
 COUNTER_RETENTION = timedelta(days=800)
@@ -172,7 +173,7 @@ class DynamoTriageRepository:
         day = f"{now:%Y%m%d}"
         expires = now + COUNTER_RETENTION
         try:
-            with TransactWrite(connection=_connection(MentionModel)) as transaction:
+            with TransactWrite(connection=connection_of(MentionModel)) as transaction:
                 transaction.update(
                     MentionModel(current.watch_id, current.mention_id),
                     actions=[*actions, MentionModel.first_response_at.set(now)],

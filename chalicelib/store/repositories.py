@@ -3,23 +3,17 @@ GetItem only; nothing here scans a table."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
-from pynamodb.expressions.operand import Path
-from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from chalicelib.domain.alerts.schema import alert_settings_from_dict
 from chalicelib.domain.models import (
     Author,
     Claim,
     Claimed,
-    CounterKey,
     Cursor,
     Mention,
     SourceRef,
@@ -27,13 +21,10 @@ from chalicelib.domain.models import (
     WatchMention,
     claim_parts,
 )
-from chalicelib.errors import TransientError
 from chalicelib.store.authors import record_author
+from chalicelib.store.counters import finished, mark_taken_over
 from chalicelib.store.tables import (
-    TALLY,
-    CounterModel,
     CursorModel,
-    DeliveryModel,
     MentionModel,
     WatchModel,
     pack_text,
@@ -42,9 +33,7 @@ from chalicelib.store.tables import (
 from chalicelib.store.tombstones import record_key
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
-MAX_TRANSACTION_ITEMS = 100
 ABANDONED_UNTIL = timedelta(days=1)  # well within the days the end markers are kept
-TAKEN_OVER_KEPT = timedelta(days=14)  # longer than SQS keeps a message that may come back
 
 
 def _now() -> datetime:
@@ -191,7 +180,7 @@ def _seen_again(model: MentionModel, stored: MentionModel, lease: timedelta) -> 
         return outcome
     # Past the lease it should be dead; were it only slow, marked taken over it can never count
     # (its retry counts nothing twice), so a lease shorter than a delivery costs a retry, no more.
-    if not _mark_taken_over(marker):
+    if not mark_taken_over(marker):
         return Claim.DUPLICATE  # it finished after all
     if not _take_over(model, stored.claim):
         return Claim.PENDING  # another delivery took it over first: wait for that one
@@ -204,30 +193,9 @@ def _reclaim(model: MentionModel, previous: str, marker: str) -> Claim:
     its marker is first written as taken over, so that batch can never count (were it alive,
     its counting transaction fails and all its messages come back), then the claim moves to
     this batch, which counts it: RETRY. Of two batches re-claiming it, the other wins: PENDING."""
-    if not _mark_taken_over(marker):
+    if not mark_taken_over(marker):
         return Claim.DUPLICATE
     return Claim.RETRY if _take_over(model, previous) else Claim.PENDING
-
-
-def _mark_taken_over(delivery_id: str) -> bool:
-    """Whether the delivery is (now) marked taken over; False: it had finished."""
-    marker = DeliveryModel(delivery_id, expires_at=_now() + TAKEN_OVER_KEPT, taken_over=True)
-    try:
-        marker.save(condition=DeliveryModel.delivery_id.does_not_exist())
-    except PutError as error:
-        if error.cause_response_code != CONDITION_FAILED:
-            raise
-        return not _finished(delivery_id)
-    return True
-
-
-def _finished(delivery_id: str) -> bool:
-    """Whether the delivery counted what it claimed: its marker exists and is not taken over."""
-    try:
-        marker = DeliveryModel.get(delivery_id, consistent_read=True)
-    except DeliveryModel.DoesNotExist:
-        return False
-    return not marker.taken_over
 
 
 def _claim_state(stored: MentionModel, lease: timedelta) -> Claim:
@@ -241,7 +209,7 @@ def _claim_state(stored: MentionModel, lease: timedelta) -> Claim:
     age = _now() - stored.stored_at if stored.stored_at else None
     if age is None or age > ABANDONED_UNTIL:
         return Claim.DUPLICATE
-    if _finished(claim_parts(stored.claim)[1]):
+    if finished(claim_parts(stored.claim)[1]):
         return Claim.DUPLICATE
     return Claim.PENDING if age <= lease else Claim.NEW
 
@@ -340,114 +308,6 @@ def _watch_mention(model: MentionModel) -> WatchMention:
         note=model.note,
         first_response_at=model.first_response_at,
     )
-
-
-def hour_cell(watch_id: str, hour: datetime) -> CounterModel:
-    return CounterModel(watch_id, f"H#{hour:%Y%m%d%H}")
-
-
-def _hour_counts(cell: CounterModel) -> dict[CounterKey, int]:
-    """An hour cell's numbers by source and sentiment; a cell of one source and sentiment
-    (`H#yyyymmddhh#source#sentiment`, as written before hour cells) reads the same way."""
-    _, hour_text, *legacy = cell.cell.split("#", 3)
-    hour = datetime.strptime(hour_text, "%Y%m%d%H").replace(tzinfo=UTC)
-    tallies = {"#".join(legacy): int(cell.total)} if legacy else cell.tallies
-    out: dict[CounterKey, int] = {}
-    for name, n in tallies.items():
-        source, _, sentiment = name.rpartition("#")
-        out[CounterKey(cell.watch_id, hour, source, sentiment)] = n
-    return out
-
-
-class DynamoCounterRepository:
-    """Hourly counters, one item per watch and hour with a number per source and sentiment,
-    written in one transaction with the marker that the delivery finished: a batch of N
-    mentions costs a write per hour it spans (2 WRU, transactional), and never counts twice."""
-
-    def __init__(self, keep_deliveries_days: int = 14) -> None:
-        self._keep = timedelta(days=keep_deliveries_days)
-
-    def add(
-        self,
-        counts: Mapping[CounterKey, int],
-        expires_at: datetime,
-        delivery_id: str,
-    ) -> None:
-        """A lead's author is counted on the author's day cell when the lead is stored,
-        idempotently and outside this transaction (store/authors.py)."""
-        hours: dict[tuple[str, datetime], list[Any]] = defaultdict(list)
-        for key, n in counts.items():
-            tally = Path([f"{TALLY}{key.source}#{key.sentiment}"])  # one name, dots and all
-            hours[(key.watch_id, key.hour)].append(tally.add(n))
-        cells: list[tuple[CounterModel, list[Any]]] = [
-            (hour_cell(watch_id, hour), [*adds, CounterModel.expires_at.set(expires_at)])
-            for (watch_id, hour), adds in hours.items()
-        ]
-        marker = DeliveryModel(delivery_id, expires_at=_now() + self._keep)
-        if not cells:  # nothing to count (copies only): the marker alone, 1 WRU, not 2
-            try:
-                marker.save(condition=DeliveryModel.delivery_id.does_not_exist())
-            except PutError as error:
-                if error.cause_response_code != CONDITION_FAILED:
-                    raise
-                _raise_if_taken_over(delivery_id)
-            return
-        for start in range(0, len(cells), MAX_TRANSACTION_ITEMS - 1):
-            chunk = cells[start : start + MAX_TRANSACTION_ITEMS - 1]
-            last = start + MAX_TRANSACTION_ITEMS - 1 >= len(cells)
-            try:
-                with TransactWrite(connection=_connection(CounterModel)) as transaction:
-                    for cell, actions in chunk:
-                        transaction.update(cell, actions=actions)
-                    if last:  # conditional: two racing attempts of one delivery count once
-                        transaction.save(
-                            marker, condition=DeliveryModel.delivery_id.does_not_exist()
-                        )
-            except TransactWriteError as error:
-                if not last or not _marker_exists(error):
-                    raise
-                _raise_if_taken_over(delivery_id)
-
-    def delivery_finished(self, delivery_id: str) -> bool:
-        return _finished(delivery_id)
-
-    def delivery_ended(self, delivery_id: str) -> bool:
-        try:
-            DeliveryModel.get(delivery_id, consistent_read=True, attributes_to_get=["delivery_id"])
-        except DeliveryModel.DoesNotExist:
-            return False
-        return True
-
-    def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]:
-        lo, hi = f"H#{start:%Y%m%d%H}", f"H#{end:%Y%m%d%H}#~"
-        out: dict[CounterKey, int] = defaultdict(int)
-        for cell in CounterModel.query(watch_id, CounterModel.cell.between(lo, hi)):
-            for key, n in _hour_counts(cell).items():
-                out[key] += n
-        return dict(out)
-
-
-def _raise_if_taken_over(delivery_id: str) -> None:
-    """The marker existed before this delivery counted: another attempt counted it (fine), or
-    another batch took one of its claims over, and this one must not be acknowledged: its
-    messages come back and count what it claimed under a batch of their own."""
-    if not _finished(delivery_id):
-        raise TransientError(f"delivery {delivery_id} was taken over before it counted")
-
-
-def _marker_exists(error: TransactWriteError) -> bool:
-    """Whether the transaction failed because the delivery's marker, its only conditional item,
-    was already written: another attempt of the same delivery counted first."""
-    return any(
-        r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons
-    )
-
-
-def _connection(model: type[Model]) -> Connection:
-    """The model's own connection, so a transaction reuses its botocore client: a new
-    `Connection` would load the DynamoDB service model again on every transaction."""
-    connection: Connection = cast(Any, model)._get_connection().connection
-    return connection
 
 
 class DynamoCursorRepository:

@@ -181,6 +181,10 @@ class DeliveryModel(Model):
     expires_at = TTLAttribute()
     # True: a webhook batch whose claim another batch took over; it counted nothing and never will
     taken_over = BooleanAttribute(null=True)
+    # A delivery over one transaction's cells: the counts it committed to and has yet to add
+    # (store/counters.py), and when their cells expire
+    pending = CompactJSONAttribute(null=True)
+    pending_expires_at = UTCDateTimeAttribute(null=True)
 
 
 class AlertStateModel(Model):

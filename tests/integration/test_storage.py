@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from chalice.test import Client
@@ -12,7 +13,8 @@ from chalicelib.aws.clients import client
 from chalicelib.domain.models import CounterKey
 from chalicelib.local.stack import LocalStack
 from chalicelib.services import services
-from chalicelib.store.tables import CounterModel, MentionModel
+from chalicelib.store import counters as counters_module
+from chalicelib.store.tables import CounterModel, DeliveryModel, MentionModel
 from tests.integration.test_end_to_end import create_watch, signed
 
 pytestmark = pytest.mark.integration
@@ -108,6 +110,58 @@ def test_counter_cells_written_per_source_and_sentiment_still_read(stack: LocalS
     assert services().counters.hourly("acme", hour, hour) == {
         CounterKey("acme", hour, "zap", "negative"): 4
     }
+
+
+def _spread(hours: int, first: datetime) -> dict[CounterKey, int]:
+    """A backfill page's counts: one lead an hour over `hours` hours."""
+    return {
+        CounterKey("acme", first + timedelta(hours=h), "zap", "neutral"): 1 for h in range(hours)
+    }
+
+
+def _total(first: datetime, hours: int) -> int:
+    return sum(services().counters.hourly("acme", first, first + timedelta(hours=hours)).values())
+
+
+def test_a_delivery_over_more_cells_than_a_transaction_holds_is_counted_once(
+    stack: LocalStack,
+) -> None:
+    first = datetime(2026, 11, 1, tzinfo=UTC)
+    counts = _spread(250, first)  # 250 hour cells: three transactions' worth
+    counters = services().counters
+
+    counters.add(counts, first + timedelta(days=800), "backfill-1")
+    counters.add(counts, first + timedelta(days=800), "backfill-1")  # its retry
+
+    assert _total(first, 250) == 250
+    assert DeliveryModel.get("backfill-1").pending is None  # every part added
+
+
+def test_a_big_delivery_that_died_between_its_parts_is_finished_by_the_next_reader(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = datetime(2026, 11, 1, tzinfo=UTC)
+    counts = _spread(250, first)
+    real = counters_module._transact
+    calls = 0
+
+    def dies_after_one_part(*args: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls > 1:
+            raise RuntimeError("worker killed")
+        real(*args)
+
+    monkeypatch.setattr(counters_module, "_transact", dies_after_one_part)
+    with pytest.raises(RuntimeError):
+        services().counters.add(counts, first + timedelta(days=800), "backfill-2")
+    monkeypatch.setattr(counters_module, "_transact", real)
+
+    # When another delivery meets its claims (or its retry opens an attempt), it reads the marker
+    assert counters_module.mark_taken_over("backfill-2") is False  # it had committed: finished
+    assert _total(first, 250) == 250
+    assert services().counters.delivery_ended("backfill-2")
+    assert _total(first, 250) == 250  # the parts added once, whoever read the marker
 
 
 def test_subscribers_can_filter_alerts_by_watch(stack: LocalStack, api: Client) -> None:

@@ -13,7 +13,7 @@ from chalicelib.domain.models import Author, Mention, WatchMention
 from chalicelib.domain.stories import StoryEntry, fingerprint
 from chalicelib.local.stack import LocalStack
 from chalicelib.services import services
-from chalicelib.store.repositories import DynamoCounterRepository
+from chalicelib.store.counters import DynamoCounterRepository
 from chalicelib.store.stories import ENTRIES_PER_ITEM, DynamoStoryRepository
 from tests.integration.test_end_to_end import create_watch, signed
 from tests.support.slack_stub import SlackStub
