@@ -6,6 +6,7 @@ user sees: the feed and the volume through the API, and the posts Slack received
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from chalicelib.domain.models import CounterKey, Mention
 from chalicelib.errors import TransientError
 from chalicelib.local.stack import LocalStack
 from chalicelib.services import services
+from tests.integration.test_end_to_end import signed
 from tests.support.slack_stub import SlackStub
 
 pytestmark = pytest.mark.integration
@@ -171,6 +173,42 @@ def test_a_poll_that_meets_a_claim_within_its_lease_comes_back_when_the_lease_en
     # rather than spend its receives (and reach the DLQ) while it cannot finish
     assert waiting.value.retry_after is not None
     assert 0 < waiting.value.retry_after <= _lease().total_seconds()
+
+
+def test_a_webhook_that_meets_a_claim_within_its_lease_stays_off_the_queue_until_it_ends(
+    stack: LocalStack, api: Client
+) -> None:
+    from chalicelib.aws.clients import client
+    from chalicelib.local.invoke import drain_once
+    from chalicelib.local.provision import LOCAL_VISIBILITY_S
+
+    mention = stored_by_a_killed_poll(api, "4747", "Acme billing page is down")
+    # Given the same post pushed by webhook while poll A's claim is within its lease
+    body = json.dumps(
+        {
+            "id": mention.native_id,
+            "source": mention.source,
+            "text": mention.text,
+            "published_at": mention.published_at.isoformat(),
+        }
+    ).encode()
+    assert (
+        api.http.post("/webhooks/generic/zap", headers=signed(body), body=body).status_code == 202
+    )
+    assert stack.resources is not None
+    queue = stack.resources.ingest_queue_url
+
+    # When the ingest worker meets the claim
+    assert drain_once(stack.app, "ingest_worker", queue) == 1
+    time.sleep(LOCAL_VISIBILITY_S + 1)  # past the queue's own visibility timeout
+
+    # Then the message is still kept away, not handed out again to spend another receive
+    sqs = client("sqs")
+    assert sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=0).get("Messages", []) == []
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    assert attributes["ApproximateNumberOfMessagesNotVisible"] == "1"
 
 
 def test_a_slow_delivery_overtaken_after_its_lease_counts_nothing_twice(
