@@ -4,13 +4,15 @@ At-least-once in, exactly-once effect: the conditional write of a mention is the
 decides "new". Only what a delivery claims is published and counted. The counts are written in
 one transaction with the record that the delivery finished, so a retry of a delivery that failed
 half-way publishes what it had claimed and counts it once; one that finished does nothing.
-A webhook worker's SQS batch is one delivery: each mention is claimed under its own message
-and the batch (models.batch_claim), so one marker ends them all, and a message that comes back
-in another batch recognises its claim and moves it there (store/repositories.py `_reclaim`).
+A webhook worker's SQS batch, and each attempt at a poll job, is one delivery: each mention is
+claimed under its own message and the attempt (models.batch_claim), so one marker ends them
+all, and a message that comes back in another attempt recognises its claim and moves it there
+(store/repositories.py `_reclaim`).
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -82,6 +84,7 @@ class Pipeline:
         analyser: Analyser,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         stories: StoryRepository | None = None,
+        new_id: Callable[[], str] = lambda: secrets.token_urlsafe(12),
     ) -> None:
         self._watches = {w.id: w for w in watches if w.enabled}
         self._matcher = WatchMatcher(self._watches.values())
@@ -91,24 +94,19 @@ class Pipeline:
         self._analyser = analyser
         self._clock = clock
         self._stories = stories
+        self._new_id = new_id
 
     def _with_rules(self, item: WatchMention) -> WatchMention:
         """The item with the names of its watch's alert rules it fires (SNS attribute `rules`)."""
         return replace(item, alert_rules=evaluate(self._watches[item.watch_id].alerts, item).rules)
 
-    def open_attempt(self, delivery_id: str) -> str:
-        """The id a poll's attempt claims under (one read a poll). A poll that finished but was
-        retried, told to wait for another delivery's mentions, fetches anew and maybe more:
-        what it claims then must count, so that attempt gets an id of its own. So does the
-        retry of a poll another delivery took over, which can never count under its old id."""
-        attempt, n = delivery_id, 0
-        while self._counters.delivery_ended(attempt):
-            n += 1
-            attempt = f"{delivery_id}#{n}"
-        return attempt
-
     def process(self, mentions: Iterable[Mention], delivery_id: str) -> PipelineResult:
-        result = self.process_messages(((delivery_id, m) for m in mentions), delivery_id)
+        """One attempt at a poll job (`delivery_id`: its SQS message id). Each attempt claims
+        under `<message id>@<attempt>` and ends with a marker of its own, as a webhook batch
+        does: SQS may hand the job to two workers at once, and the later one may fetch more;
+        were they one id, the second's count would meet the first's marker and be dropped.
+        A retry recognises the job's earlier claims and takes them over (store `_reclaim`)."""
+        result = self.process_messages(((delivery_id, m) for m in mentions), self._new_id())
         if result.waiting:
             # Done with its own: retried later, this delivery must not be acknowledged (nor a
             # poll's cursor moved) past a mention whose delivery may have died before counting it.

@@ -55,7 +55,7 @@ def run_poll(
         if error.transient:
             raise TransientError(message, retry_after=wait) from error
         return PollOutcome(job, error=str(error))
-    result = pipeline.process(fetched.mentions, delivery_id=pipeline.open_attempt(delivery_id))
+    result = pipeline.process(fetched.mentions, delivery_id=delivery_id)
     cursors.advance(watch.id, job.source.id, fetched.cursor, len(fetched.mentions))
     return PollOutcome(job, result=result)
 

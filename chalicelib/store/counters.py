@@ -121,9 +121,6 @@ class DynamoCounterRepository:
     def delivery_finished(self, delivery_id: str) -> bool:
         return finished(delivery_id)
 
-    def delivery_ended(self, delivery_id: str) -> bool:
-        return _marker(delivery_id) is not None
-
     def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]:
         lo, hi = f"H#{start:%Y%m%d%H}", f"H#{end:%Y%m%d%H}#~"
         out: dict[CounterKey, int] = defaultdict(int)

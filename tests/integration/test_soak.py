@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from chalice.test import Client
 
 from bench.soak.faults import FaultRates
 from bench.soak.run import SoakOptions, soak
-from chalicelib.domain.models import CounterKey, Mention
+from chalicelib.domain.models import CounterKey, Mention, mention_id
 from chalicelib.errors import TransientError
 from chalicelib.local.stack import LocalStack
 from chalicelib.services import services
@@ -217,23 +218,84 @@ def test_a_slow_delivery_overtaken_after_its_lease_counts_nothing_twice(
     """Poll A stored a mention and is still running past its lease (slower than the lease
     assumed): B takes the mention over and counts it. A's count must then fail, and A's retry
     count nothing twice."""
+    from chalicelib.domain.models import claim_parts
+    from chalicelib.domain.pipeline import normalise
     from chalicelib.store import repositories
+    from chalicelib.store.tables import MentionModel
 
     mention = stored_by_a_killed_poll(api, "4646", "Acme charged me twice")
     svc = services()
+    stored_id = mention_id(normalise(mention).published_at, normalise(mention).key)
+    attempt_a = claim_parts(MentionModel.get("acme", stored_id).claim)[1]
     later = datetime.now(UTC) + _lease() + timedelta(minutes=1)
     monkeypatch.setattr(repositories, "_now", lambda: later)
     svc.pipeline().process([mention], delivery_id="poll-B")
 
     key = CounterKey("acme", later.replace(minute=0, second=0, microsecond=0), "hackernews", "x")
     with pytest.raises(TransientError, match="taken over"):
-        svc.counters.add({key: 1}, later + timedelta(days=1), "poll-A")  # A, finishing late
+        svc.counters.add({key: 1}, later + timedelta(days=1), attempt_a)  # A, finishing late
     retried = svc.pipeline().process([mention], delivery_id="poll-A")
     stack.drain()
 
     assert (retried.new, retried.duplicates) == ([], 1)
     assert slack.texts() == ["[acme] someone on hackernews: Acme charged me twice"]
     assert _volume(api) == 1
+
+
+class _RunsFirst:
+    """A publisher that lets another attempt run to its end before this one counts."""
+
+    def __init__(self, other: Callable[[], object]) -> None:
+        self.other = other
+
+    def publish(self, items: object) -> None:
+        self.other()
+
+
+def test_two_workers_handed_one_poll_job_count_all_that_either_fetched(
+    stack: LocalStack, api: Client
+) -> None:
+    """SQS hands poll job J to worker B, and again to worker A when its visibility runs out.
+    B fetched X and Y; A, a little later, only X and finishes first. Both attempts must count
+    to one total of 2, whichever finishes first."""
+    from chalicelib.domain.pipeline import Pipeline
+
+    create = api.http.post(
+        "/watches",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"id": "acme", "query": "Acme"}),
+    )
+    assert create.status_code == 201
+    svc = services()
+    now = datetime.now(UTC)
+    x, y = (
+        Mention(
+            source="hackernews",
+            native_id=n,
+            url="",
+            text=t,
+            published_at=now - timedelta(minutes=m),
+        )
+        for n, t, m in (
+            ("5151", "Acme shipped the fix", 9),
+            ("5252", "Acme status page is green", 8),
+        )
+    )
+    attempt_a = lambda: svc.pipeline().process([x], delivery_id="job-J")  # noqa: E731
+    worker_b = Pipeline(
+        watches=svc.watches.list(),
+        mentions=svc.mentions,
+        counters=svc.counters,
+        publisher=_RunsFirst(attempt_a),
+        analyser=svc.analyser(),
+        stories=svc.stories,
+    )
+
+    with pytest.raises(TransientError):  # B learns A took its claim over: J comes back
+        worker_b.process([x, y], delivery_id="job-J")
+    svc.pipeline().process([x, y], delivery_id="job-J")  # J's retry
+
+    assert _volume(api) == 2
 
 
 def _lease() -> timedelta:
@@ -271,9 +333,9 @@ def test_a_poll_retried_after_it_finished_counts_what_it_fetches_anew(
         )
     )
     pipeline = services().pipeline()
-    pipeline.process([older], delivery_id=pipeline.open_attempt("poll-B"))
+    pipeline.process([older], delivery_id="poll-B")
 
-    retried = pipeline.process([older, newer], delivery_id=pipeline.open_attempt("poll-B"))
+    retried = pipeline.process([older, newer], delivery_id="poll-B")
 
     assert ([i.mention.native_id for i in retried.new], retried.duplicates) == (["2"], 1)
     volume = json.loads(api.http.get("/analytics/volume?interval=day&watch=acme").body)

@@ -160,7 +160,7 @@ def test_a_big_delivery_that_died_between_its_parts_is_finished_by_the_next_read
     # When another delivery meets its claims (or its retry opens an attempt), it reads the marker
     assert counters_module.mark_taken_over("backfill-2") is False  # it had committed: finished
     assert _total(first, 250) == 250
-    assert services().counters.delivery_ended("backfill-2")
+    assert services().counters.delivery_finished("backfill-2")
     assert _total(first, 250) == 250  # the parts added once, whoever read the marker
 
 

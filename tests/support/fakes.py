@@ -8,7 +8,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.domain.models import Claim, Claimed, CounterKey, Cursor, Watch, WatchMention
+from chalicelib.domain.models import (
+    Claim,
+    Claimed,
+    CounterKey,
+    Cursor,
+    Watch,
+    WatchMention,
+    claim_parts,
+)
 from chalicelib.domain.stories import StoryEntry
 
 
@@ -36,14 +44,21 @@ class MemoryWatches:
 
 
 class MemoryMentions:
-    def __init__(self) -> None:
+    """The mentions table. `finished`: the deliveries table's finished markers (share
+    MemoryCounters.finished), so that a job's retry re-claims what an unfinished attempt of
+    it stored, as store/repositories.py `_reclaim` does; without it, every attempt is alive."""
+
+    def __init__(self, finished: set[str] | None = None) -> None:
         self.items: dict[tuple[str, str], tuple[WatchMention, str]] = {}
+        self.finished = finished if finished is not None else set()
 
     def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claimed:
         key = (item.watch_id, item.id)
         if key in self.items:
-            stored, owner = self.items[key]
-            if owner == delivery_id:
+            stored, claim = self.items[key]
+            (owner, attempt), (mine, _) = claim_parts(claim), claim_parts(delivery_id)
+            if claim == delivery_id or (owner == mine and attempt not in self.finished):
+                self.items[key] = (stored, delivery_id)
                 return Claimed(Claim.RETRY, stored)
             return Claimed(Claim.DUPLICATE, item)
         self.items[key] = (item, delivery_id)
@@ -89,9 +104,6 @@ class MemoryCounters:
         self.finished.add(delivery_id)
 
     def delivery_finished(self, delivery_id: str) -> bool:
-        return delivery_id in self.finished
-
-    def delivery_ended(self, delivery_id: str) -> bool:
         return delivery_id in self.finished
 
     def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]:

@@ -32,8 +32,8 @@ def mention(native_id: str, text: str, source: str = "rss") -> Mention:
 
 class World:
     def __init__(self, *watches: Watch, publisher: MemoryPublisher | None = None) -> None:
-        self.mentions = MemoryMentions()
         self.counters = MemoryCounters()
+        self.mentions = MemoryMentions(self.counters.finished)
         self.publisher = publisher or MemoryPublisher()
         self.pipeline = Pipeline(
             watches=watches,

@@ -115,9 +115,6 @@ class Counters:
     def delivery_finished(self, delivery_id: str) -> bool:
         return delivery_id in self.markers.finished
 
-    def delivery_ended(self, delivery_id: str) -> bool:
-        return delivery_id in self.markers.finished | self.markers.taken_over
-
     def hourly(self, watch_id: str, start: datetime, end: datetime) -> dict[CounterKey, int]:
         return dict(self.totals)
 

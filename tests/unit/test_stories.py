@@ -105,8 +105,8 @@ BRAND = Watch(id="acme", name="Acme", query='"Acme Cloud"')
 
 class World:
     def __init__(self) -> None:
-        self.mentions = MemoryMentions()
         self.counters = MemoryCounters()
+        self.mentions = MemoryMentions(self.counters.finished)
         self.publisher = MemoryPublisher()
         self.stories = MemoryStories()
         self.now = WHEN + timedelta(hours=1)
