@@ -156,11 +156,7 @@ class Pipeline:
                 seen.add((item.watch_id, item.id))
                 item = self._join_story(item, story_print, books, now)
                 retention = timedelta(days=self._watches[match.watch_id].retention_days)
-                claim = (
-                    delivery_id
-                    if message_id == delivery_id
-                    else batch_claim(message_id, delivery_id)
-                )
+                claim = batch_claim(message_id, delivery_id)
                 taken = self._mentions.claim(item, claim, mention.published_at + retention)
                 outcomes[taken.outcome].append(taken.item)
                 if taken.outcome is Claim.PENDING:

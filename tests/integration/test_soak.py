@@ -19,7 +19,7 @@ from chalicelib.domain.models import CounterKey, Mention, mention_id
 from chalicelib.errors import TransientError
 from chalicelib.local.stack import LocalStack
 from chalicelib.services import services
-from tests.integration.test_end_to_end import signed
+from tests.integration.test_end_to_end import create_watch, signed
 from tests.support.slack_stub import SlackStub
 
 pytestmark = pytest.mark.integration
@@ -92,12 +92,7 @@ def stored_by_a_killed_poll(api: Client, native_id: str, text: str) -> Mention:
     """A watch `acme`, and a Hacker News mention that poll A stored before it died."""
     from chalicelib.domain.pipeline import Pipeline
 
-    response = api.http.post(
-        "/watches",
-        headers={"Content-Type": "application/json"},
-        body=json.dumps({"id": "acme", "query": "Acme"}),
-    )
-    assert response.status_code == 201
+    create_watch(api, id="acme", query="Acme")
     svc = services()
     mention = Mention(
         source="hackernews",
@@ -260,12 +255,7 @@ def test_two_workers_handed_one_poll_job_count_all_that_either_fetched(
     to one total of 2, whichever finishes first."""
     from chalicelib.domain.pipeline import Pipeline
 
-    create = api.http.post(
-        "/watches",
-        headers={"Content-Type": "application/json"},
-        body=json.dumps({"id": "acme", "query": "Acme"}),
-    )
-    assert create.status_code == 201
+    create_watch(api, id="acme", query="Acme")
     svc = services()
     now = datetime.now(UTC)
     x, y = (
@@ -313,12 +303,7 @@ def test_a_poll_retried_after_it_finished_counts_what_it_fetches_anew(
     """A poll that counted its mentions, then was retried because it had to wait for another
     delivery's, fetches again and finds a newer mention: that one is counted too."""
 
-    response = api.http.post(
-        "/watches",
-        headers={"Content-Type": "application/json"},
-        body=json.dumps({"id": "acme", "query": "Acme"}),
-    )
-    assert response.status_code == 201
+    create_watch(api, id="acme", query="Acme")
     older, newer = (
         Mention(
             source="hackernews",
