@@ -35,33 +35,36 @@ def _up(args: argparse.Namespace) -> int:
         print(f"tidings: {error}", file=sys.stderr)
         return 2
     stack = LocalStack(home=args.home, persist=not args.in_memory)
-    stopping = False
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         print("Starting DynamoDB Local and moto's server…", flush=True)
         stack.start()
         stack.configure(config)
         api = stack.serve_api(args.port or config.api_port)
         _banner(config, api, demo_url, stack.create_api_key())
-        stack.run(
-            args.interval or config.poll_interval_s, duration_s=args.duration, stop=lambda: stopping
-        )
+        stack.run(args.interval or config.poll_interval_s, duration_s=args.duration)
+    except KeyboardInterrupt:
+        pass
     except TidingsError as error:
         print(f"tidings: {error}", file=sys.stderr)
         return 1
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the cleanup
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("Stopping…", flush=True)
         stack.stop()
         if demo_url:
             demo.stop()
         print("Stopped.", flush=True)
     return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C and SIGTERM stop at once, even mid-poll: a source that hangs or is retried with
+    backoff (offline, Hacker News can take a minute to give up) must not hold the terminal. A
+    delivery cut short is finished by its retry on the next `tidings up`, as on Lambda."""
+    raise KeyboardInterrupt
 
 
 def _banner(config: LocalConfig, api: str, demo_url: str, api_key: str) -> None:

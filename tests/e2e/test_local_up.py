@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -109,3 +110,60 @@ def test_the_demo_shows_mentions_flowing_and_ctrl_c_stops_everything(
     assert not any("Traceback" in line for line in running.lines)
     assert port_is_free(port)
     assert port_is_free(dynamodb_port)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[tuple[int, threading.Event]]:
+    """A server that takes connections and never answers: a source that hangs."""
+    called = threading.Event()
+    held: list[socket.socket] = []
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def hold() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:  # closed at teardown
+                return
+            held.append(connection)
+            called.set()
+
+    threading.Thread(target=hold, daemon=True).start()
+    yield server.getsockname()[1], called
+    server.close()
+    for connection in held:
+        connection.close()
+
+
+def test_ctrl_c_stops_at_once_while_a_source_hangs(
+    silent_server: tuple[int, threading.Event],
+) -> None:
+    # Given Hacker News accepts the poll's connection and never answers (a minute's timeout)
+    hn_port, called = silent_server
+    env = {
+        **os.environ,
+        "TIDINGS_HACKERNEWS_URL": f"http://127.0.0.1:{hn_port}/api/v1",
+        "TIDINGS_HTTP_TIMEOUT_S": "120",
+    }
+    port = free_port()
+    running = Running(
+        ["--in-memory", "--home", str(LOCAL_HOME), "--port", str(port), "--interval", "3"], env
+    )
+    try:
+        running.wait_for("Tidings is listening")
+        assert called.wait(timeout=60), "the poll never reached Hacker News"
+
+        # When the user presses Ctrl-C while that poll waits for its answer
+        running.process.send_signal(signal.SIGINT)
+        # the poll alone would hold it for two minutes
+        code = running.process.wait(timeout=30)
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+            running.process.wait(timeout=10)
+
+    # Then it stops cleanly, and frees the API's port
+    assert code == 0
+    assert running.lines[-2:] == ["Stopping…", "Stopped."]
+    assert not any("Traceback" in line for line in running.lines)
+    assert port_is_free(port)
