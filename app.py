@@ -20,6 +20,7 @@ from chalicelib.handlers import (
     schedule,
     slack_api,
     spike_schedule,
+    sweep_schedule,
     watches_api,
     webhooks_api,
     websub_schedule,
@@ -39,6 +40,6 @@ for blueprint in (platform_webhooks_api, websub_schedule, query_api):
 app.register_blueprint(dashboard_api.bp)
 for blueprint in (preview_api, analytics_api, export_api, privacy_api, openapi_api):
     app.register_blueprint(blueprint.bp)
-for blueprint in (spike_schedule, digest_schedule):
+for blueprint in (spike_schedule, digest_schedule, sweep_schedule):
     app.register_blueprint(blueprint.bp)
 app.register_blueprint(slack_api.bp)

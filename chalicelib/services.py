@@ -16,6 +16,7 @@ from chalicelib.settings import Settings, get_settings
 if TYPE_CHECKING:
     from chalicelib.domain.pipeline import Pipeline
     from chalicelib.domain.ports import (
+        AbandonedClaims,
         AlertSink,
         Analyser,
         Connector,
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         JobQueue,
         MentionPublisher,
         MentionRepository,
+        OpenDeliveryRepository,
         StoryRepository,
         WatchRepository,
     )
@@ -52,6 +54,8 @@ class Services:
     cells: DynamoCellRepository
     stories: StoryRepository
     email_topic: EmailTopic  # instant email alerts, published by the notifier only
+    opened: OpenDeliveryRepository  # the keys each delivery is about to claim (domain/sweep.py)
+    abandoned: AbandonedClaims  # the sweep's take-over of a dead delivery's claims
 
     def pipeline(self) -> Pipeline:
         """A pipeline over the watches as they are now (one Query)."""
@@ -64,6 +68,7 @@ class Services:
             publisher=self.publisher,
             analyser=self.analyser(),
             stories=self.stories,
+            opened=self.opened,
         )
 
     def analyser(self) -> Analyser:
@@ -99,7 +104,9 @@ def services() -> Services:
     from chalicelib.aws.sqs import SqsJobQueue
     from chalicelib.store import api_store
     from chalicelib.store import repositories as repo
+    from chalicelib.store.abandoned import DynamoAbandonedClaims
     from chalicelib.store.counters import DynamoCounterRepository
+    from chalicelib.store.open_deliveries import DynamoOpenDeliveries
     from chalicelib.store.stories import DynamoStoryRepository
     from chalicelib.store.tables import bind
 
@@ -120,6 +127,8 @@ def services() -> Services:
         cells=api_store.DynamoCellRepository(),
         stories=DynamoStoryRepository(),
         email_topic=SnsEmailTopic(settings.email_topic_arn),
+        opened=DynamoOpenDeliveries(),
+        abandoned=DynamoAbandonedClaims(),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -165,6 +166,12 @@ class Claimed:
 # retry, in any later batch, recognises it), the batch's end marker says whether it finished.
 # A claim without "@" (polls, and webhook items stored before batches) is its own marker.
 BATCH_SEPARATOR = "@"
+
+
+def new_attempt_id() -> str:
+    """A fresh id for one delivery attempt (a poll attempt or an ingest batch): its claims'
+    `@` part and its end marker, so no two attempts ever share a marker."""
+    return secrets.token_urlsafe(12)
 
 
 def batch_claim(message_id: str, batch_id: str) -> str:

@@ -12,7 +12,6 @@ all, and a message that comes back in another attempt recognises its claim and m
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,12 +26,14 @@ from chalicelib.domain.models import (
     Watch,
     WatchMention,
     batch_claim,
+    new_attempt_id,
 )
 from chalicelib.domain.ports import (
     Analyser,
     CounterRepository,
     MentionPublisher,
     MentionRepository,
+    OpenDeliveryRepository,
     StoryRepository,
 )
 from chalicelib.domain.stories import STORY_WINDOW, Fingerprint, StoryBook, fingerprint
@@ -84,7 +85,8 @@ class Pipeline:
         analyser: Analyser,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         stories: StoryRepository | None = None,
-        new_id: Callable[[], str] = lambda: secrets.token_urlsafe(12),
+        new_id: Callable[[], str] = new_attempt_id,
+        opened: OpenDeliveryRepository | None = None,
     ) -> None:
         self._watches = {w.id: w for w in watches if w.enabled}
         self._matcher = WatchMatcher(self._watches.values())
@@ -95,6 +97,7 @@ class Pipeline:
         self._clock = clock
         self._stories = stories
         self._new_id = new_id
+        self._opened = opened  # the open records the sweep reads (domain/sweep.py)
 
     def _with_rules(self, item: WatchMention) -> WatchMention:
         """The item with the names of its watch's alert rules it fires (SNS attribute `rules`)."""
@@ -127,6 +130,7 @@ class Pipeline:
         outcomes: dict[Claim, list[WatchMention]] = {claim: [] for claim in Claim}
         books: dict[str, StoryBook] = {}
         seen: set[tuple[str, str]] = set()  # one claim per mention and watch in a delivery
+        to_claim: list[tuple[str, WatchMention, datetime]] = []  # message, item, expires at
         for message_id, raw in messages:
             result.received += 1
             mention = normalise(raw)
@@ -156,12 +160,16 @@ class Pipeline:
                 seen.add((item.watch_id, item.id))
                 item = self._join_story(item, story_print, books, now)
                 retention = timedelta(days=self._watches[match.watch_id].retention_days)
-                claim = batch_claim(message_id, delivery_id)
-                taken = self._mentions.claim(item, claim, mention.published_at + retention)
-                outcomes[taken.outcome].append(taken.item)
-                if taken.outcome is Claim.PENDING:
-                    result.waiting.add(message_id)
-                    result.retry_after = max(result.retry_after, taken.retry_in)
+                to_claim.append((message_id, item, mention.published_at + retention))
+        if to_claim and self._opened is not None:
+            # One write before the first claim: were this delivery to die, the sweep finds them.
+            self._opened.open(delivery_id, [(i.watch_id, i.id) for _, i, _ in to_claim], now)
+        for message_id, item, expires_at in to_claim:
+            taken = self._mentions.claim(item, batch_claim(message_id, delivery_id), expires_at)
+            outcomes[taken.outcome].append(taken.item)
+            if taken.outcome is Claim.PENDING:
+                result.waiting.add(message_id)
+                result.retry_after = max(result.retry_after, taken.retry_in)
         # Dated as written, not as begun: other processes re-read a minute back (story_cache.py).
         self._record_stories(books, delivery_id, self._clock())
         claimed, retried = outcomes[Claim.NEW], outcomes[Claim.RETRY]
@@ -172,6 +180,20 @@ class Pipeline:
                 result.duplicates += len(retried)
             else:
                 claimed.extend(retried)
+        self._finish(claimed, delivery_id, now, result)
+        return result
+
+    def resume(self, taken: Sequence[WatchMention], delivery_id: str) -> PipelineResult:
+        """Finish mentions, as stored, whose claims `delivery_id` took over from a delivery that
+        died (the sweep, domain/sweep.py): counted and published as this delivery's own."""
+        result = PipelineResult(received=len(taken))
+        self._finish(list(taken), delivery_id, self._clock(), result)
+        return result
+
+    def _finish(
+        self, claimed: list[WatchMention], delivery_id: str, now: datetime, result: PipelineResult
+    ) -> None:
+        """Publish and count what the delivery claimed; its counts end it (its marker)."""
         if claimed:
             # A story is alerted and counted once, through its lead; its copies are only stored.
             leads = [i for i in claimed if i.is_story_lead]
@@ -182,12 +204,13 @@ class Pipeline:
                 )
                 for i in leads
             )
-            if leads:
-                self._publisher.publish([self._with_rules(i) for i in leads])
+            # A watch disabled since (a resumed delivery's) is counted, no longer alerted.
+            alerts = [self._with_rules(i) for i in leads if i.watch_id in self._watches]
+            if alerts:
+                self._publisher.publish(alerts)
             # Authors' day cells are counted as each lead is stored (store/authors.py).
             self._counters.add(counts, now + COUNTER_RETENTION, delivery_id)
         result.new = claimed
-        return result
 
     def _join_story(
         self,

@@ -17,6 +17,7 @@ from chalicelib.domain.models import (
     WatchMention,
 )
 from chalicelib.domain.stories import StoryEntry
+from chalicelib.domain.sweep import OpenDelivery
 
 
 class WatchRepository(Protocol):
@@ -103,6 +104,36 @@ class StoryRepository(Protocol):
         expires_at: datetime,
     ) -> None:
         """Remember the stories a delivery founded (idempotent per delivery and moment)."""
+        ...
+
+
+class OpenDeliveryRepository(Protocol):
+    """Which (watch_id, mention_id) keys each delivery is about to claim, written once per
+    delivery before its first claim, so the sweep finds what a dead delivery stored."""
+
+    def open(self, delivery_id: str, keys: Sequence[tuple[str, str]], at: datetime) -> None: ...
+    def unexamined(self, since: datetime, until: datetime, limit: int) -> list[OpenDelivery]:
+        """Records written from `since` to `until` the sweep has not examined, oldest first."""
+        ...
+
+    def examined(self, record: OpenDelivery) -> None:
+        """Move the sweep's cursor to the record: it and those before it are not read again."""
+        ...
+
+
+class AbandonedClaims(Protocol):
+    """The sweep's view of the mentions a dead delivery claimed (GetItem, conditional update)."""
+
+    def stored(self, watch_id: str, mention_id: str) -> tuple[WatchMention, str] | None:
+        """The mention as stored and its claim; None when it is not stored."""
+        ...
+
+    def abandon(self, delivery_id: str) -> bool:
+        """Mark the delivery taken over, so it can never count; False: it had finished."""
+        ...
+
+    def take_over(self, item: WatchMention, previous: str, claim: str) -> bool:
+        """Move the mention's claim from `previous` to `claim`; False: another moved it first."""
         ...
 
 

@@ -6,14 +6,13 @@ them all, a mention waiting for another delivery fails its own message only."""
 from __future__ import annotations
 
 import json
-import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from chalicelib.domain.models import Mention, PollJob
+from chalicelib.domain.models import Mention, PollJob, new_attempt_id
 from chalicelib.domain.pipeline import Pipeline, PipelineResult
 from chalicelib.domain.polling import run_poll
 from chalicelib.domain.ports import JobQueue
@@ -106,27 +105,37 @@ def handle_poll_batch(event: dict[str, Any], context: Any = None) -> PartialItem
     return _process(event, poll_one, context)
 
 
-def _mention_of(body: str) -> Mention | None:
-    """The mention an ingest message carries; None for a tombstone; raises if unreadable."""
+# What an ingest message carries: a mention, a tombstone's "deleted" part, or why it is unreadable.
+Carried = Mention | dict[str, Any] | Exception
+
+
+def _carried(body: str) -> Mention | dict[str, Any]:
+    """The mention an ingest message carries, or a tombstone's "deleted" part; raises if
+    unreadable."""
     message = json.loads(body)
     if "deleted" in message:
-        return None
+        gone: dict[str, Any] = message["deleted"]
+        return gone
     return mention_from_dict(message["mention"])
 
 
-def _readable(record: dict[str, Any]) -> Mention | None:
-    """An unreadable record is left out of the batch's delivery and fails alone (`ingest_one`),
-    so it never makes the others retry."""
-    try:
-        return _mention_of(str(record["body"]))
-    except Exception:
-        return None
+def _parsed(records: Sequence[dict[str, Any]]) -> dict[str, Carried]:
+    """Each record's body, parsed once, by message id. An unreadable record keeps its error: it
+    is left out of the batch's delivery and fails alone (`ingest_one`), so it never makes the
+    others retry."""
+    parsed: dict[str, Carried] = {}
+    for record in records:
+        message_id = str(record.get("messageId", ""))
+        try:
+            parsed[message_id] = _carried(str(record["body"]))
+        except Exception as error:
+            parsed[message_id] = error
+    return parsed
 
 
-def _readable_mentions(records: Sequence[dict[str, Any]]) -> list[tuple[str, Mention]]:
+def _readable_mentions(parsed: Mapping[str, Carried]) -> list[tuple[str, Mention]]:
     """(message id, mention) of the records that carry a readable one."""
-    found = [(str(record.get("messageId", "")), _readable(record)) for record in records]
-    return [(message_id, mention) for message_id, mention in found if mention is not None]
+    return [(message_id, c) for message_id, c in parsed.items() if isinstance(c, Mention)]
 
 
 def _ingest(
@@ -138,7 +147,7 @@ def _ingest(
     if not messages:
         return {}, 0.0
     try:
-        result = pipeline.process_messages(messages, delivery_id=secrets.token_urlsafe(12))
+        result = pipeline.process_messages(messages, delivery_id=new_attempt_id())
     except Exception as error:  # nothing of the batch is known finished: all of it again
         logger.warning("ingest batch failed", messages=len(messages), exc_info=True)
         why = f"its batch failed: {type(error).__name__}"
@@ -151,16 +160,18 @@ def _ingest(
 def handle_ingest_batch(event: dict[str, Any], context: Any = None) -> PartialItemFailureResponse:
     svc = services()
     pipeline: Pipeline = svc.pipeline()
-    failed, wait = _ingest(pipeline, _readable_mentions(event.get("Records", [])))
+    parsed = _parsed(event.get("Records", []))
+    failed, wait = _ingest(pipeline, _readable_mentions(parsed))
 
     def ingest_one(record: SQSRecord) -> None:
-        mention = _mention_of(record.body)  # unreadable: fails alone, as it always did
-        if mention is None:  # a platform's tombstone (YouTube WebSub deleted-entry)
+        carried = parsed[record.message_id]
+        if isinstance(carried, Exception):  # unreadable: fails alone, as it always did
+            raise carried
+        if not isinstance(carried, Mention):  # a platform's tombstone (YouTube WebSub)
             from chalicelib.store.tombstones import mark_deleted
 
-            gone = json.loads(record.body)["deleted"]
-            marked = mark_deleted(str(gone["source"]), str(gone["native_id"]))
-            logger.info("mentions marked deleted", source=gone["source"], count=marked)
+            marked = mark_deleted(str(carried["source"]), str(carried["native_id"]))
+            logger.info("mentions marked deleted", source=carried["source"], count=marked)
         elif record.message_id in failed:
             if wait:  # back when the claim it waits for may be taken over, not receives sooner
                 _postpone(svc.ingest_queue, record.receipt_handle, wait)

@@ -13,8 +13,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from chalicelib.local.config import LocalConfig
 from chalicelib.local.dynamodb_local import DynamoDBLocal
@@ -22,6 +23,9 @@ from chalicelib.local.invoke import drain_once
 from chalicelib.local.moto_server import MotoServer
 from chalicelib.local.provision import LocalResources, provision, put_secret
 from chalicelib.settings import get_settings
+
+if TYPE_CHECKING:
+    from chalicelib.domain.sweep import SweepResult
 
 LOCAL_ENVIRONMENT = {
     # Fake credentials: the local stack must never reach a real AWS account.
@@ -132,6 +136,13 @@ class LocalStack:
 
         return check_spikes()
 
+    def sweep(self, now: datetime | None = None) -> SweepResult:
+        """What the 15-minute sweep schedule does on AWS: finish deliveries that died past their
+        lease (domain/sweep.py). `now`: a later moment, so a test need not wait out the lease."""
+        from chalicelib.handlers.sweep_schedule import sweep_now
+
+        return sweep_now(now)
+
     def drain(self, max_rounds: int = 50) -> int:
         """Run the workers and the notifier until their queues are empty (or the bound)."""
         assert self.resources is not None
@@ -178,6 +189,7 @@ class LocalStack:
                 next_tick = time.monotonic() + poll_interval_s
                 self.drain()
                 self.check_spikes()
+                self.sweep()
                 self.report_sources()
             else:
                 self.drain()  # webhooks arrive at any time

@@ -8,9 +8,13 @@ from typing import Any
 from pynamodb.exceptions import PutError
 
 from chalicelib.domain.alerts.flood import FloodState, Held
-from chalicelib.store.tables import AlertDeliveryModel, AlertStateModel, compact_json
+from chalicelib.store.tables import (
+    CONDITION_FAILED,
+    AlertDeliveryModel,
+    AlertStateModel,
+    compact_json,
+)
 
-CONDITION_FAILED = "ConditionalCheckFailedException"
 LEDGER_DAYS = 14  # longer than SNS and Lambda retry anything, and than the DLQ keeps it
 ITEM_BYTES = 1000  # under the 1,024 one write unit covers, a margin for DynamoDB's own count
 MIN_HEADLINE = 140  # a held headline is never cut shorter (a tweet's length)

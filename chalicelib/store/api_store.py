@@ -15,8 +15,8 @@ from chalicelib.domain.api_keys import ApiKey, new_key
 from chalicelib.domain.feed import FeedFilter
 from chalicelib.domain.models import WatchMention
 from chalicelib.store.counters import connection_of
-from chalicelib.store.repositories import CONDITION_FAILED, _watch_mention
-from chalicelib.store.tables import ApiKeyModel, CounterModel, MentionModel
+from chalicelib.store.repositories import watch_mention_of
+from chalicelib.store.tables import CONDITION_FAILED, ApiKeyModel, CounterModel, MentionModel
 
 COUNTER_RETENTION = timedelta(days=800)
 UNSET = object()  # a triage field the request did not mention
@@ -107,7 +107,7 @@ class DynamoFeedRepository:
             page_size=100,
         ):
             if model.mention_id != after:
-                yield _watch_mention(model)
+                yield watch_mention_of(model)
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class DynamoTriageRepository:
 
     def _get(self, watch_id: str, mention_id: str) -> WatchMention | None:
         try:
-            return _watch_mention(MentionModel.get(watch_id, mention_id, consistent_read=True))
+            return watch_mention_of(MentionModel.get(watch_id, mention_id, consistent_read=True))
         except MentionModel.DoesNotExist:
             return None
 
@@ -239,7 +239,7 @@ def story_copies(watch_id: str, story_id: str) -> list[WatchMention]:
     lead_time = datetime.strptime(story_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     low, high = lead_time - STORY_SPAN, lead_time + STORY_SPAN
     return [
-        _watch_mention(m)
+        watch_mention_of(m)
         for m in MentionModel.query(
             watch_id,
             MentionModel.mention_id.between(f"{low:%Y%m%dT%H%M%SZ}", f"{high:%Y%m%dT%H%M%SZ}~"),

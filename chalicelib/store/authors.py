@@ -18,9 +18,12 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.domain.authors import author_key
 from chalicelib.domain.models import WatchMention
-from chalicelib.store.tables import AuthorIndexModel, CounterModel, MentionModel
-
-CONDITION_FAILED = "ConditionalCheckFailedException"
+from chalicelib.store.tables import (
+    CONDITION_FAILED,
+    AuthorIndexModel,
+    CounterModel,
+    MentionModel,
+)
 
 
 def record_author(item: WatchMention, expires_at: datetime) -> None:

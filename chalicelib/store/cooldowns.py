@@ -11,9 +11,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import DeleteError, UpdateError
 
-from chalicelib.store.tables import UsageModel
-
-CONDITION_FAILED = "ConditionalCheckFailedException"
+from chalicelib.store.tables import CONDITION_FAILED, UsageModel
 
 
 class DynamoCooldowns:

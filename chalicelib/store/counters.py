@@ -29,9 +29,8 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.domain.models import CounterKey
 from chalicelib.errors import TransientError
 from chalicelib.observability import logger
-from chalicelib.store.tables import TALLY, CounterModel, DeliveryModel
+from chalicelib.store.tables import CONDITION_FAILED, TALLY, CounterModel, DeliveryModel
 
-CONDITION_FAILED = "ConditionalCheckFailedException"
 MAX_TRANSACTION_ITEMS = 100
 TAKEN_OVER_KEPT = timedelta(days=14)  # longer than SQS keeps a message that may come back
 CONFLICT_TRIES = 4  # a transaction another one held an item of: nothing was written, try again

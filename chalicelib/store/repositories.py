@@ -24,6 +24,7 @@ from chalicelib.domain.models import (
 from chalicelib.store.authors import record_author
 from chalicelib.store.counters import finished, mark_taken_over
 from chalicelib.store.tables import (
+    CONDITION_FAILED,
     CursorModel,
     MentionModel,
     WatchModel,
@@ -32,7 +33,6 @@ from chalicelib.store.tables import (
 )
 from chalicelib.store.tombstones import record_key
 
-CONDITION_FAILED = "ConditionalCheckFailedException"
 ABANDONED_UNTIL = timedelta(days=1)  # well within the days the end markers are kept
 
 
@@ -101,7 +101,7 @@ def _watch(model: WatchModel) -> Watch:
 
 
 class DynamoMentionRepository:
-    def __init__(self, lease: timedelta = timedelta(minutes=5)) -> None:
+    def __init__(self, lease: timedelta) -> None:
         self._lease = lease  # Settings.claim_lease_s
 
     def claim(self, item: WatchMention, delivery_id: str, expires_at: datetime) -> Claimed:
@@ -121,7 +121,7 @@ class DynamoMentionRepository:
                 return Claimed(outcome, item)
             # Counted and alerted as the feed shows it (its story, sentiment, words), not as
             # this attempt analysed it: the text may have been edited, the rules changed since.
-            item = _watch_mention(stored)
+            item = watch_mention_of(stored)
         record_author(item, expires_at)  # top authors and erasure
         record_key(item, expires_at)  # tombstone lookup: only for sources that send them
         return Claimed(outcome, item)
@@ -135,14 +135,14 @@ class DynamoMentionRepository:
         page = MentionModel.query(
             watch_id, range_key_condition=condition, scan_index_forward=False, limit=limit + 1
         )
-        items = [_watch_mention(m) for m in page]
+        items = [watch_mention_of(m) for m in page]
         more = len(items) > limit
         items = items[:limit]
         return items, (items[-1].id if more else None)
 
     def get(self, watch_id: str, mention_id: str) -> WatchMention | None:
         try:
-            return _watch_mention(MentionModel.get(watch_id, mention_id))
+            return watch_mention_of(MentionModel.get(watch_id, mention_id))
         except MentionModel.DoesNotExist:
             return None
 
@@ -163,7 +163,7 @@ class DynamoMentionRepository:
             if error.cause_response_code == CONDITION_FAILED:
                 return None
             raise
-        return _watch_mention(model)
+        return watch_mention_of(model)
 
 
 def _seen_again(model: MentionModel, stored: MentionModel, lease: timedelta) -> Claim:
@@ -182,7 +182,7 @@ def _seen_again(model: MentionModel, stored: MentionModel, lease: timedelta) -> 
     # (its retry counts nothing twice), so a lease shorter than a delivery costs a retry, no more.
     if not mark_taken_over(marker):
         return Claim.DUPLICATE  # it finished after all
-    if not _take_over(model, stored.claim):
+    if not take_over_claim(model, stored.claim):
         return Claim.PENDING  # another delivery took it over first: wait for that one
     return Claim.NEW
 
@@ -195,7 +195,7 @@ def _reclaim(model: MentionModel, previous: str, marker: str) -> Claim:
     this batch, which counts it: RETRY. Of two batches re-claiming it, the other wins: PENDING."""
     if not mark_taken_over(marker):
         return Claim.DUPLICATE
-    return Claim.RETRY if _take_over(model, previous) else Claim.PENDING
+    return Claim.RETRY if take_over_claim(model, previous) else Claim.PENDING
 
 
 def _claim_state(stored: MentionModel, lease: timedelta) -> Claim:
@@ -222,7 +222,7 @@ def _lease_left(stored: MentionModel, lease: timedelta) -> float:
     return max(0.0, (stored.stored_at + lease - _now()).total_seconds())
 
 
-def _take_over(model: MentionModel, previous: str) -> bool:
+def take_over_claim(model: MentionModel, previous: str) -> bool:
     """Move an abandoned claim to this delivery; of two racing deliveries only one wins."""
     try:
         model.update(
@@ -273,7 +273,7 @@ def _mention_model(item: WatchMention, delivery_id: str, expires_at: datetime) -
     )
 
 
-def _watch_mention(model: MentionModel) -> WatchMention:
+def watch_mention_of(model: MentionModel) -> WatchMention:
     mention = Mention(
         source=model.source,
         native_id=model.native_id,

@@ -7,6 +7,7 @@
 |            |            |             | one mention by id (GetItem); TTL expires_at         |
 | counters   | watch_id   | cell        | hourly counts H#yyyymmddhh, n#source#sentiment (ADD);|
 |            |            |             | author days A#yyyymmdd#source#handle with their ids |
+|            |            |             | open deliveries under ~open#yyyymmddhh (a day; TTL) |
 | cursors    | watch_id   | source_id   | where a poll left off and the source's health       |
 | deliveries | delivery_id| -           | which deliveries finished their fan-out; TTL        |
 | usage      | scope      | -           | API budget use, e.g. x#watch#2026-11 (ADD); TTL     |
@@ -39,6 +40,9 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from chalicelib.settings import Settings
+
+# The error code of a failed conditional write: the item was there (or not) already.
+CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def compact_json(value: Any) -> str:
@@ -142,6 +146,10 @@ class CounterModel(Model):
     sum_s = NumberAttribute(null=True)  # R# cells: response seconds added up
     reach_score = NumberAttribute(null=True)  # A# cells: the author's reach as last seen
     refs = UnicodeSetAttribute(null=True)  # A# cells: the ids counted (store/authors.py)
+    # ~open# partitions, not a watch's (store/open_deliveries.py): the keys a delivery is about
+    # to claim, zlib-packed; and the sweep's cursor, the last open record it examined
+    keys_z = BinaryAttribute(null=True, legacy_encoding=False)
+    position = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)
     # H# cells: one per watch and hour with a number per source and sentiment, named
     # TALLY + "reddit#negative" and added to by name (no fixed schema: sources come and go), so

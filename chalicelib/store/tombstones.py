@@ -14,11 +14,10 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.domain.keys import mention_key
 from chalicelib.domain.models import WatchMention
-from chalicelib.store.tables import MentionKeyModel, MentionModel
+from chalicelib.store.tables import CONDITION_FAILED, MentionKeyModel, MentionModel
 
 TOMBSTONED_SOURCES = frozenset({"youtube"})  # WebSub tombstones name YouTube videos
 DELETED = "deleted"
-CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def record_key(item: WatchMention, expires_at: datetime) -> None:

@@ -18,6 +18,7 @@ from chalicelib.domain.models import (
     claim_parts,
 )
 from chalicelib.domain.stories import StoryEntry
+from chalicelib.domain.sweep import OpenDelivery
 
 
 class MemoryWatches:
@@ -200,3 +201,50 @@ class MemoryBudgets:
 
     def used(self, scope: str) -> int:
         return self.usage.get(scope, 0)
+
+
+class MemoryOpenDeliveries:
+    """OpenDeliveryRepository in memory: the records by position, and the sweep's cursor."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, OpenDelivery] = {}
+        self.cursor: str | None = None
+
+    def open(self, delivery_id: str, keys: Sequence[tuple[str, str]], at: datetime) -> None:
+        position = f"{at:%Y-%m-%dT%H:%M:%S.%f}Z#{delivery_id}"
+        self.records[position] = OpenDelivery(delivery_id, at, tuple(keys), position)
+
+    def unexamined(self, since: datetime, until: datetime, limit: int) -> list[OpenDelivery]:
+        return [
+            r
+            for p, r in sorted(self.records.items())
+            if since <= r.at <= until and (self.cursor is None or p > self.cursor)
+        ][:limit]
+
+    def examined(self, record: OpenDelivery) -> None:
+        self.cursor = max(self.cursor or "", record.position)
+
+
+class MemoryAbandonedClaims:
+    """AbandonedClaims over MemoryMentions and MemoryCounters' finished markers."""
+
+    def __init__(self, mentions: MemoryMentions, counters: MemoryCounters) -> None:
+        self.mentions = mentions
+        self.counters = counters
+        self.taken_over: set[str] = set()
+
+    def stored(self, watch_id: str, mention_id: str) -> tuple[WatchMention, str] | None:
+        return self.mentions.items.get((watch_id, mention_id))
+
+    def abandon(self, delivery_id: str) -> bool:
+        if delivery_id in self.counters.finished:
+            return False
+        self.taken_over.add(delivery_id)
+        return True
+
+    def take_over(self, item: WatchMention, previous: str, claim: str) -> bool:
+        stored, current = self.mentions.items[(item.watch_id, item.id)]
+        if current != previous:
+            return False
+        self.mentions.items[(item.watch_id, item.id)] = (stored, claim)
+        return True
