@@ -44,7 +44,7 @@ requirements: $(STAMP)
 
 ## AWS: `make deploy STAGE=prod` (needs AWS credentials, node and npm; see README "Deploying to AWS").
 CDK := cd infra && npx --yes aws-cdk@2
-CDK_CONTEXT := -c stage=$(STAGE) $(if $(OPS_EMAILS),-c ops_emails=$(OPS_EMAILS)) $(if $(ALERT_EMAILS),-c alert_emails=$(ALERT_EMAILS)) $(if $(DIGEST_SENDER),-c digest_sender=$(DIGEST_SENDER)) $(if $(INTEGRATIONS),-c webhook_integrations=$(INTEGRATIONS)) $(if $(IAM_API),-c iam_api=$(IAM_API)) $(if $(SENTIMENT_BACKEND),-c sentiment_backend=$(SENTIMENT_BACKEND))
+CDK_CONTEXT := -c stage=$(STAGE) $(if $(OPS_EMAILS),-c ops_emails=$(OPS_EMAILS)) $(if $(ALERT_EMAILS),-c alert_emails=$(ALERT_EMAILS)) $(if $(DIGEST_SENDER),-c digest_sender=$(DIGEST_SENDER)) $(if $(INTEGRATIONS),-c webhook_integrations=$(INTEGRATIONS)) $(if $(IAM_API),-c iam_api=$(IAM_API)) $(if $(SENTIMENT_BACKEND),-c sentiment_backend=$(SENTIMENT_BACKEND)) $(if $(LANGUAGES),-c languages=$(LANGUAGES))
 
 synth: $(INFRA)
 	$(CDK) synth $(CDK_CONTEXT) --quiet

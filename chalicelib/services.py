@@ -81,7 +81,7 @@ class Services:
             from chalicelib.aws.comprehend import ComprehendClient
 
             fallback = ComprehendClient()
-        return BuiltinAnalyser(self.settings.influencer_reach, fallback)
+        return BuiltinAnalyser(self.settings.influencer_reach, fallback, self.settings.languages)
 
     def connector(self, kind: str) -> Connector:
         from chalicelib.sources.registry import connector_for

@@ -45,6 +45,9 @@ class Settings:
     # Comprehend (paid, per deployment); reach at or above influencer_reach flags an influencer.
     sentiment_backend: str = "builtin"
     influencer_reach: float = 70.0
+    # The languages this deployment mostly hears: a short post's language leans to them
+    # (analysis/language.py EXPECTED_BONUS), so it is scored rather than left `und`.
+    languages: tuple[str, ...] = ("en",)
     # Alerts: Slack's Web API (a local stub in tests); how long a delivery claim stays
     # exclusive (the notifier's timeout: a claim older than that belongs to a dead invocation)
     slack_api_url: str = "https://slack.com/api"
@@ -138,6 +141,12 @@ def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def _languages(value: str) -> tuple[str, ...]:
+    """`en, de` -> ("en", "de"); `en-GB` -> "en", as a source's hint is read."""
+    codes = (part.strip().lower().replace("_", "-").split("-")[0] for part in value.split(","))
+    return tuple(dict.fromkeys(code for code in codes if code))
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read once per process; tests and the local stack call `get_settings.cache_clear()`."""
@@ -167,6 +176,7 @@ def get_settings() -> Settings:
         public_base_url=_env("TIDINGS_PUBLIC_BASE_URL").rstrip("/"),
         sentiment_backend=_env("TIDINGS_SENTIMENT_BACKEND", "builtin").strip().lower(),
         influencer_reach=float(_env("TIDINGS_INFLUENCER_REACH", "70")),
+        languages=_languages(_env("TIDINGS_LANGUAGES", "en")),
         slack_api_url=_env("TIDINGS_SLACK_API_URL", "https://slack.com/api").rstrip("/"),
         alert_lease_s=int(_env("TIDINGS_ALERT_LEASE_S", "60")),
         claim_lease_s=int(_env("TIDINGS_CLAIM_LEASE_S", "300")),

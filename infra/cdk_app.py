@@ -5,7 +5,8 @@ subscribed to the operations and alert-email topics; `a@x.com=acme+beta` for som
 `digest_sender` (the SES sender of digests), `webhook_integrations` (names of generic
 webhook integrations whose secrets to create), `source_alarm_minutes`,
 `source_alarm_minutes_by_kind` (a kind's own threshold: `appstore=1440,x=240`),
-`sentiment_backend` (`builtin` or `comprehend`) and `influencer_reach`.
+`sentiment_backend` (`builtin` or `comprehend`), `influencer_reach` and `languages` (the
+languages the company mostly hears, `en,de`: a short post leans to them).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def build(
         ),
         sentiment_backend=str(app.node.try_get_context("sentiment_backend") or "builtin"),
         influencer_reach=float(str(app.node.try_get_context("influencer_reach") or 70)),
+        languages=str(app.node.try_get_context("languages") or "en").replace(" ", ""),
         iam_api=str(app.node.try_get_context("iam_api") or "false").lower() == "true",
     )
     env = cdk.Environment(

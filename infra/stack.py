@@ -72,6 +72,7 @@ class StackOptions:
     source_alarm_minutes_by_kind: tuple[tuple[str, int], ...] = ()
     sentiment_backend: str = "builtin"  # "comprehend": Amazon Comprehend for other languages
     influencer_reach: float = 70.0  # reach score (0-100) from which an author is an influencer
+    languages: str = "en"  # the languages the company mostly hears: short posts lean to them
     # True: API Gateway demands SigV4 on the management routes, for companies that call the API
     # only with IAM identities. Off by default: the app checks API keys, which the dashboard and
     # scripts use, and a gateway-level IAM check would refuse them before the app sees them.
@@ -431,6 +432,7 @@ class TidingsStack(Stack):
                 "TIDINGS_PARAMETER_PREFIX": self.settings.parameter_prefix,
                 "TIDINGS_SENTIMENT_BACKEND": self.options.sentiment_backend,
                 "TIDINGS_INFLUENCER_REACH": f"{self.options.influencer_reach:g}",
+                "TIDINGS_LANGUAGES": self.options.languages,
                 "TIDINGS_DIGEST_SENDER": self.options.digest_sender,
             },
         }

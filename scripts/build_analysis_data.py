@@ -174,6 +174,21 @@ COMPLAINT_IDIOMS = (
     "save your money",
     "never again",
 )
+# Names of the services a brand runs, which carry no sentiment however VADER rates their words
+# (`support` 1.7, `care` 2.2, `help` 1.7): `terrible customer care` is a complaint, and every
+# post that names the support team would lean positive. Tidings' own list: phrases without a
+# valence read as one neutral token.
+SERVICE_NAMES = tuple(
+    f"{head} {tail}"
+    for heads, tails in (
+        (("customer", "tech", "technical", "product", "premium"), ("support", "care", "service")),
+        (("support", "help", "service"), ("team", "desk", "center", "centre", "ticket", "agent")),
+        (("support", "help"), ("page", "chat", "line", "forum", "article", "request", "staff")),
+        (("health", "skin", "hair", "child", "day", "pet", "after"), ("care",)),
+    )
+    for head in heads
+    for tail in tails
+)
 # What follows them did not happen: `should have been better` is a complaint (negates like `not`).
 COUNTERFACTUALS = [
     f"{modal}{have} been" for modal in ("should", "could", "would") for have in (" have", "'ve")
@@ -424,6 +439,7 @@ def build_english() -> tuple[dict[str, object], dict[str, float]]:
                 *vader.SENTIMENT_LADEN_IDIOMS,
                 *COUNTERFACTUALS,
                 *COMPLAINT_IDIOMS,
+                *SERVICE_NAMES,
             }
         ),
         "spelling": ENGLISH_SPELLING,

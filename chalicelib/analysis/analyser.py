@@ -19,14 +19,21 @@ class Fallback(Protocol):
 
 
 class BuiltinAnalyser:
-    def __init__(self, influencer_reach: float = 70.0, fallback: Fallback | None = None) -> None:
+    def __init__(
+        self,
+        influencer_reach: float = 70.0,
+        fallback: Fallback | None = None,
+        expected_languages: tuple[str, ...] = ("en",),
+    ) -> None:
         self._influencer_reach = influencer_reach
         self._fallback = fallback
+        self._expected = expected_languages  # Settings.languages
 
     def language(self, mention: Mention) -> str:
-        """The text decides when it is clear; else the source's hint; else `und`."""
+        """The text decides when it is clear; else the source's hint and the languages the
+        deployment expects; else `und`."""
         text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
-        found = lang.detect(text, mention.language)
+        found = lang.detect(text, mention.language, self._expected)
         if found == lang.UNDETERMINED and self._fallback is not None:
             return self._fallback.detect_language(text) or found
         return found

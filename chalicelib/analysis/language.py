@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 from pathlib import Path
 from typing import cast
@@ -23,6 +23,10 @@ MARGIN_PER_GRAM = 0.12  # and per trigram read (up to 40), so longer texts must 
 WORD_CACHE = 20_000  # words whose trigram sums are kept (about 10 MB at most)
 WORD_BONUS = 3.0  # nats a common word of a language adds to it (see the build script's list)
 HINT_BONUS = 4.0  # a source's own language hint counts as this many nats of evidence
+# A language the deployment mostly hears (Settings.languages) counts as this many nats: a
+# prior, so a short post (`my order never arrived`) that is about as likely English as Danish
+# is read as English and scored, where a uniform prior left it `und` (and unscored).
+EXPECTED_BONUS = 1.5
 
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|[@#]\w+|&\w+;|[^\w\s]|\d|_")
 _NON_LATIN = re.compile(r"[\u0370-\u1fff\u3040-\uffff]")
@@ -99,7 +103,7 @@ class LanguageModel:
             return (), 0
         return tuple(cast("Iterator[float]", map(sum, zip(*rows, strict=True)))), len(rows)
 
-    def detect(self, text: str, hint: str = "") -> str:
+    def detect(self, text: str, hint: str = "", expected: Collection[str] = ()) -> str:
         sample = text[:MAX_CHARS]
         script = _script_language(sample)
         if script:
@@ -108,9 +112,13 @@ class LanguageModel:
         if sum(map(len, cleaned.split())) < MIN_LETTERS:
             return hint or UNDETERMINED
         ranked, n = self.scores(cleaned)
-        if hint in self.languages:
+        if expected or hint:
             ranked = sorted(
-                ((s + HINT_BONUS if lang == hint else s, lang) for s, lang in ranked), reverse=True
+                (
+                    (s + HINT_BONUS * (lang == hint) + EXPECTED_BONUS * (lang in expected), lang)
+                    for s, lang in ranked
+                ),
+                reverse=True,
             )
         (best, lang), (second, _) = ranked[0], ranked[1]
         if n and best - second >= max(MIN_MARGIN, MARGIN_PER_GRAM * min(n, 40)):
@@ -156,6 +164,7 @@ def normalise_hint(hint: str | None) -> str:
     return (hint or "").strip().lower().replace("_", "-").split("-")[0]
 
 
-def detect(text: str, hint: str | None = None) -> str:
-    """ISO 639-1 code of the text's language, or `und`; a confident text beats the hint."""
-    return model().detect(text, normalise_hint(hint))
+def detect(text: str, hint: str | None = None, expected: Collection[str] = ()) -> str:
+    """ISO 639-1 code of the text's language, or `und`; a confident text beats the hint and
+    the languages `expected` (the deployment's, Settings.languages)."""
+    return model().detect(text, normalise_hint(hint), expected)

@@ -15,7 +15,9 @@ from typing import IO, Any
 
 def analyse_lines(lines: IO[str], out: IO[str], err: IO[str]) -> int:
     from chalicelib.analysis import language, sentiment
+    from chalicelib.settings import get_settings
 
+    expected = get_settings().languages
     bad = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -29,7 +31,7 @@ def analyse_lines(lines: IO[str], out: IO[str], err: IO[str]) -> int:
         lang = (
             language.normalise_hint(given)
             if isinstance(given, str) and given.strip()
-            else language.detect(record["text"])
+            else language.detect(record["text"], expected=expected)
         )
         label, score = sentiment.sentiment(record["text"], lang)
         record.update(lang=lang, sentiment=label, score=score)

@@ -585,7 +585,7 @@ def test_every_setting_a_function_reads_is_in_its_environment(
     missing = needed - _function_variables(synth, function)
 
     assert not missing, f"{function.name} lacks {sorted(missing)}"
-    assert {"TIDINGS_SENTIMENT_BACKEND", "TIDINGS_INFLUENCER_REACH"} <= needed
+    assert {"TIDINGS_SENTIMENT_BACKEND", "TIDINGS_INFLUENCER_REACH", "TIDINGS_LANGUAGES"} <= needed
 
 
 def test_the_defaulted_list_names_only_real_settings() -> None:

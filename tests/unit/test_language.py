@@ -64,3 +64,51 @@ def test_the_analyser_reads_title_and_text_with_the_sources_hint() -> None:
     )
 
     assert BuiltinAnalyser().language(mention) == "de"
+
+
+@pytest.mark.parametrize(
+    "text", ["cancel my order", "return policy sucks", "terrible customer care"]
+)
+def test_a_short_post_leans_to_the_languages_the_deployment_hears(text: str) -> None:
+    # Given a short complaint about as likely English as a Nordic language
+    # When the deployment expects English (TIDINGS_LANGUAGES, default "en")
+    # Then it is read as English, so it gets a sentiment, where no expectation left it `und`
+    assert detect(text) == "und"
+    assert detect(text, expected=("en",)) == "en"
+
+
+def test_an_expected_language_never_overrules_a_clear_text() -> None:
+    assert detect("Das ist wirklich ein sehr schöner Tag heute", expected=("en",)) == "de"
+    assert detect("Le service client est vraiment excellent", expected=("en", "de")) == "fr"
+
+
+def test_the_analyser_scores_a_short_english_complaint_by_default() -> None:
+    analyser = BuiltinAnalyser()
+    mention = Mention(
+        source="x",
+        native_id="2",
+        url="",
+        title="",
+        text="terrible customer care",
+        published_at=datetime(2026, 11, 21, tzinfo=UTC),
+    )
+
+    language = analyser.language(mention)
+
+    assert language == "en"
+    assert analyser.sentiment(mention.text, language)[0] == "negative"
+
+
+def test_the_deployments_languages_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setenv("TIDINGS_LANGUAGES", " de-AT, EN ,de")
+    get_settings.cache_clear()
+    try:
+        assert get_settings().languages == ("de", "en")
+    finally:
+        monkeypatch.delenv("TIDINGS_LANGUAGES")
+        get_settings.cache_clear()
+    assert get_settings().languages == ("en",)

@@ -245,3 +245,30 @@ def test_idioms_of_complaint_are_negative(text: str) -> None:
 )
 def test_a_negated_comparative_is_praise_or_complaint(text: str, expected: str) -> None:
     assert sentiment(text, "en")[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I emailed the support team yesterday", "neutral"),
+        ("the help desk never replied", "neutral"),
+        ("terrible customer care", "negative"),
+        ("customer service was useless", "negative"),
+        ("great customer support", "positive"),
+    ],
+)
+def test_a_brands_services_are_named_without_sentiment(text: str, expected: str) -> None:
+    # `support`, `care` and `help` are praise in VADER's lexicon, not in `customer care`
+    assert sentiment(text, "en")[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("this app is trash", "negative"),
+        ("got ghosted by their sales rep", "negative"),
+        ("yikes, the update bricked my phone", "negative"),
+    ],
+)
+def test_social_media_complaints_vader_lacks(text: str, expected: str) -> None:
+    assert sentiment(text, "en")[0] == expected
