@@ -1,6 +1,7 @@
 """The soak itself, on a local stack that is already attached (by `python -m bench.soak` or by
 the integration test): stand-ins up, worker processes started, mentions released and pushed in
-rounds while faults are injected and workers killed; then settle, redrive the DLQ, and count."""
+rounds while faults are injected, workers killed and abandoned deliveries swept; then settle,
+sweep once more, redrive the DLQ, and count."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bench.soak.mentions import SoakMention, plan
 from bench.soak.platform import HackerNewsStandIn
 from bench.soak.slack import FaultySlack
 from bench.soak.summary import Summary
+from bench.soak.sweeper import Sweeper
 from bench.soak.tally import Api, cursor_consistent, queue_depth
 from bench.soak.webhooks import WebhookSender
 from chalicelib.domain.alerts.settings import AlertRule, AlertSettings, FloodSettings, SpikeSettings
@@ -63,12 +65,15 @@ class SoakOptions:
 
 def soak(stack: LocalStack, options: SoakOptions) -> Summary:
     started = time.monotonic()
+    _use_claim_lease(options.claim_lease_s)
     dice = Dice(options.seed)
     platform = HackerNewsStandIn(dice, options.source_faults, options.source_timeout_s + 1).start()
     slack_dice = Dice(options.seed + 1)
     slack = FaultySlack(slack_dice, options.slack_faults).start()
     workdir = Path(tempfile.mkdtemp(prefix="tidings-soak-"))
     pool = _Workers(workdir, _worker_environment(platform, options))
+    # As the 15-minute schedule against a 300 s lease: every two leases
+    sweeper = Sweeper(2 * options.claim_lease_s, options.say)
     sender: WebhookSender | None = None
     try:
         alerts_url, alerts_dlq = _prepare(stack, slack, options)
@@ -88,6 +93,7 @@ def soak(stack: LocalStack, options: SoakOptions) -> Summary:
         )
         for n in range(options.workers):
             pool.start(f"worker-{n}", alerts_url)
+        sweeper.start()
         _rounds(stack, mentions, platform, sender, pool, alerts_url, options)
         sender.close()
         options.say("rounds done: faults off, settling")
@@ -95,6 +101,8 @@ def soak(stack: LocalStack, options: SoakOptions) -> Summary:
         slack.rates = FaultRates()
         deadline = started + options.deadline_s
         _settle(stack, platform, alerts_url, deadline, options.say)
+        sweeper.stop()
+        _sweep_last(sweeper, stack, alerts_url, deadline, options)
         _wait_empty([alerts_url], deadline, options.say)
         slack.outage = False
         redriven = _redrive(alerts_dlq)
@@ -117,6 +125,9 @@ def soak(stack: LocalStack, options: SoakOptions) -> Summary:
         summary.alerts_redriven = redriven
         summary.alert_batches = slack.batches
         summary.workers_killed = pool.killed
+        summary.sweeps_run = sweeper.runs
+        summary.deliveries_swept = sweeper.swept
+        summary.mentions_recovered = sweeper.recovered
         assert stack.resources is not None
         summary.jobs_in_dlq = sum(
             queue_depth(f"{url}-dlq")
@@ -132,12 +143,23 @@ def soak(stack: LocalStack, options: SoakOptions) -> Summary:
     except BaseException:  # interrupted (SIGINT/SIGTERM) or failed: no draining, no orphans
         if sender is not None:
             sender.abandon()
+        sweeper.stop(timeout_s=10.0)
         pool.terminate()
         raise
     finally:
+        sweeper.stop(timeout_s=10.0)
         pool.stop()
         platform.stop()
         slack.stop()
+
+
+def _use_claim_lease(claim_lease_s: int) -> None:
+    """The orchestrator's sweep must judge leases as the workers do: settings are read once
+    per process, so set the lease and rebuild the services before anything uses them."""
+    from chalicelib import services
+
+    os.environ["TIDINGS_CLAIM_LEASE_S"] = str(claim_lease_s)
+    services.reset()
 
 
 def _worker_environment(platform: HackerNewsStandIn, options: SoakOptions) -> dict[str, str]:
@@ -237,6 +259,23 @@ def _settle(
             return
         stack.tick()
         time.sleep(0.5)
+
+
+def _sweep_last(
+    sweeper: Sweeper, stack: LocalStack, alerts_url: str, deadline: float, options: SoakOptions
+) -> None:
+    """Once the queues are empty, a lease later, as the schedule's next run: whatever a
+    delivery left that no other will meet again is finished now (and its alerts delivered)."""
+    assert stack.resources is not None
+    queues = [stack.resources.poll_queue_url, stack.resources.ingest_queue_url, alerts_url]
+    _wait_empty(queues, deadline, options.say)
+    time.sleep(min(options.claim_lease_s + 1, max(0.0, deadline - time.monotonic())))
+    sweeper.catch_up(deadline)
+    options.say(
+        f"swept: {sweeper.runs} sweeps ({sweeper.failures} failed) examined "
+        f"{sweeper.examined} deliveries, finished {sweeper.swept} abandoned ones, "
+        f"{sweeper.recovered} mentions recovered"
+    )
 
 
 def _wait_empty(queues: list[str], deadline: float, say: Callable[[str], None]) -> None:

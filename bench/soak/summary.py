@@ -29,6 +29,9 @@ class Summary:
     jobs_in_dlq: int = 0  # poll jobs and webhook deliveries given up on (redrivable)
     cursor_consistent: int = 0
     workers_killed: int = 0
+    sweeps_run: int = 0  # sweeps of abandoned deliveries (every two claim leases, and at the end)
+    deliveries_swept: int = 0  # abandoned deliveries the sweeps finished
+    mentions_recovered: int = 0  # mentions those had left, counted and published by the sweeps
     faults: Mapping[str, int] = field(default_factory=dict)
     elapsed_s: float = 0.0
 
