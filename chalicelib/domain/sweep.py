@@ -14,6 +14,7 @@ That delivery records its keys first too, so a sweep that dies is swept in turn.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -84,26 +85,45 @@ class Sweep:
         self._new_id = new_id
         self._limit = limit
 
-    def run(self, now: datetime) -> SweepResult:
+    def run(self, now: datetime, time_left: Callable[[], float] = lambda: math.inf) -> SweepResult:
         """Examine the records written since the last run that are now past their lease (and
-        within the time claims are kept), each once: the cursor moves past what was examined,
-        also when a record fails (then the error is raised after the cursor is saved)."""
+        within the time claims are kept), each once, page after page while `time_left` (the
+        invocation's seconds, less a margin) lasts: a busy deployment never falls a day behind,
+        when records expire unread. The cursor moves past what was examined, also when a record
+        fails (then the error is raised after the cursor is saved)."""
         result = SweepResult()
-        records = self._log.unexamined(now - self._kept, now - self._lease, self._limit)
+        while time_left() > 0:
+            records = self._log.unexamined(now - self._kept, now - self._lease, self._limit)
+            if not records or not self._examine_all(records, now, result, time_left):
+                break
+        return result
+
+    def _examine_all(
+        self,
+        records: list[OpenDelivery],
+        now: datetime,
+        result: SweepResult,
+        time_left: Callable[[], float],
+    ) -> bool:
+        """Examine a page of records; False when time ran out before its end."""
         done: OpenDelivery | None = None
+        examined = 0
         try:
             for record in records:
+                if time_left() <= 0:
+                    return False
                 recovered = self._examine(record, now)
                 if recovered is not None:
                     result.recovered.append(recovered)
                 result.examined += 1
+                examined += 1
                 done = record
-                if result.examined % SAVE_CURSOR_EVERY == 0:
+                if examined % SAVE_CURSOR_EVERY == 0:
                     self._log.examined(record)
         finally:
-            if done is not None and result.examined % SAVE_CURSOR_EVERY != 0:
+            if done is not None and examined % SAVE_CURSOR_EVERY != 0:
                 self._log.examined(done)
-        return result
+        return True
 
     def _examine(self, record: OpenDelivery, now: datetime) -> Recovered | None:
         """Finish what the record's delivery left: nothing when it finished, else its mentions

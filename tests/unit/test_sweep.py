@@ -61,10 +61,10 @@ class World:
             opened=self.opened,
         )
 
-    def killed_delivery(self, *mentions: Mention) -> None:
+    def killed_delivery(self, *mentions: Mention, delivery_id: str = "dead") -> None:
         with pytest.raises(RuntimeError):
             self.pipeline(DiesBeforePublishing()).process_messages(
-                [(f"m{m.native_id}", m) for m in mentions], "dead"
+                [(f"m{m.native_id}", m) for m in mentions], delivery_id
             )
 
     def sweep(self, at: datetime) -> int:
@@ -204,3 +204,33 @@ def test_a_sweep_that_died_half_way_is_swept_in_turn() -> None:
     assert world.counted() == 1
     assert world.alerted() == ["1"]
     assert world.sweep(WHEN + timedelta(minutes=40)) == 0
+
+
+def test_a_run_sweeps_page_after_page_until_its_time_is_up_and_the_next_goes_on() -> None:
+    # Given seven deliveries that died, more than a page of three
+    world = World()
+    for n in range(7):
+        world.killed_delivery(mention(f"p{n}", f"Acme post number {n}"), delivery_id=f"dead-{n}")
+    sweep = Sweep(
+        log=world.opened,
+        claims=world.claims,
+        counters=world.counters,
+        pipeline=world.pipeline(),
+        lease=LEASE,
+        kept=timedelta(days=1),
+        new_id=lambda: next(world.ids),
+        limit=3,
+    )
+    # time asked before each page and each record: a page of three, then one more record
+    budget = iter([1.0] * 6 + [0.0] * 100)
+
+    # When a run's time runs out in its second page, and a later run has all it needs
+    first = sweep.run(WHEN + timedelta(minutes=10), time_left=lambda: next(budget))
+    second = sweep.run(WHEN + timedelta(minutes=25))
+
+    # Then the first examined four over two pages, the second the other three (and the first
+    # run's own deliveries, finished), none twice
+    assert first.examined == 4
+    assert (len(first.recovered), len(second.recovered)) == (4, 3)
+    assert world.counted() == 7
+    assert sorted(world.alerted()) == [f"p{n}" for n in range(7)]
