@@ -94,7 +94,9 @@ def test_a_burst_of_mentions_gives_one_explained_spike_alert_then_a_cool_down(
     # When 40 mentions arrive through the generic webhook within this hour
     for n in range(40):
         # different people, different words: separate voices, not copies of one story
-        text = f"Acme checkout is down for order {n}" if n % 2 else f"Acme outage again, ticket {n}"
+        text = (
+            f"Acme checkout is down for order {n}" if n % 2 else f"Acme status update, ticket {n}"
+        )
         when = this_hour + (now - this_hour) * (n / 40)
         post_mention(api, n, text, when, author=f"user{n % 4}")
     stack.drain()

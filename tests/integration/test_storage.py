@@ -192,8 +192,8 @@ def test_subscribers_can_filter_alerts_by_watch(stack: LocalStack, api: Client) 
     assert attributes == {
         "watch": "rival",
         "source": "zap",
-        "sentiment": "unscored",
-        "language": "und",
+        "sentiment": "negative",
+        "language": "en",  # short, but English is what this deployment hears (Settings.languages)
         "influencer": "false",
         "reach": "0.0",
         "rules": '["every new mention"]',  # the watch's default rule, for filter policies
