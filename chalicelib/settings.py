@@ -143,7 +143,9 @@ def _env(name: str, default: str = "") -> str:
 
 def _languages(value: str) -> tuple[str, ...]:
     """`en, de` -> ("en", "de"); `en-GB` -> "en", as a source's hint is read."""
-    codes = (part.strip().lower().replace("_", "-").split("-")[0] for part in value.split(","))
+    from chalicelib.analysis.language import normalise_hint
+
+    codes = (normalise_hint(part) for part in value.split(","))
     return tuple(dict.fromkeys(code for code in codes if code))
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         OpenDeliveryRepository,
     )
 
+PAGE_RECORDS = 2000  # open records read per Query page of a run
 SAVE_CURSOR_EVERY = 100  # records: a sweep stopped half-way re-reads at most this many
 
 
@@ -74,7 +75,7 @@ class Sweep:
         lease: timedelta,
         kept: timedelta,
         new_id: Callable[[], str] = new_attempt_id,
-        limit: int = 2000,
+        limit: int = PAGE_RECORDS,
     ) -> None:
         self._log = log
         self._claims = claims

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +11,7 @@ import pytest
 from chalicelib.analysis.analyser import BuiltinAnalyser
 from chalicelib.domain.models import Author, Claimed, Mention, Watch, WatchMention
 from chalicelib.domain.pipeline import Pipeline
-from chalicelib.domain.sweep import Sweep
+from chalicelib.domain.sweep import PAGE_RECORDS, Sweep
 from tests.support.fakes import (
     MemoryAbandonedClaims,
     MemoryCounters,
@@ -67,17 +67,25 @@ class World:
                 [(f"m{m.native_id}", m) for m in mentions], delivery_id
             )
 
-    def sweep(self, at: datetime) -> int:
-        sweep = Sweep(
+    def sweeper(
+        self,
+        limit: int = PAGE_RECORDS,
+        publisher: object | None = None,
+        new_id: Callable[[], str] | None = None,
+    ) -> Sweep:
+        return Sweep(
             log=self.opened,
             claims=self.claims,
             counters=self.counters,
-            pipeline=self.pipeline(),
+            pipeline=self.pipeline(publisher),
             lease=LEASE,
             kept=timedelta(days=1),
-            new_id=lambda: next(self.ids),
+            new_id=new_id or (lambda: next(self.ids)),
+            limit=limit,
         )
-        return sweep.run(at).mentions
+
+    def sweep(self, at: datetime) -> int:
+        return self.sweeper().run(at).mentions
 
     def counted(self) -> int:
         return sum(self.counters.counts.values())
@@ -184,15 +192,7 @@ def test_a_sweep_that_died_half_way_is_swept_in_turn() -> None:
     # Given a dead delivery, and a sweep whose own delivery died before counting
     world = World()
     world.killed_delivery(mention("1", "Acme is down"))
-    dying = Sweep(
-        log=world.opened,
-        claims=world.claims,
-        counters=world.counters,
-        pipeline=world.pipeline(DiesBeforePublishing()),
-        lease=LEASE,
-        kept=timedelta(days=1),
-        new_id=lambda: "sweep-dead",
-    )
+    dying = world.sweeper(publisher=DiesBeforePublishing(), new_id=lambda: "sweep-dead")
     with pytest.raises(RuntimeError):
         dying.run(WHEN + timedelta(minutes=10))
 
@@ -211,16 +211,7 @@ def test_a_run_sweeps_page_after_page_until_its_time_is_up_and_the_next_goes_on(
     world = World()
     for n in range(7):
         world.killed_delivery(mention(f"p{n}", f"Acme post number {n}"), delivery_id=f"dead-{n}")
-    sweep = Sweep(
-        log=world.opened,
-        claims=world.claims,
-        counters=world.counters,
-        pipeline=world.pipeline(),
-        lease=LEASE,
-        kept=timedelta(days=1),
-        new_id=lambda: next(world.ids),
-        limit=3,
-    )
+    sweep = world.sweeper(limit=3)
     # time asked before each page and each record: a page of three, then one more record
     budget = iter([1.0] * 6 + [0.0] * 100)
 
